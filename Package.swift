@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "nac",
+    products: [
+        // MARK: Public API
+        .library(name: "NAC", targets: ["NAC"]),
+        .executable(name: "nac", targets: ["NACCommand"]),
+    ],
+    dependencies: [
+        // RealModule: the `Real` protocol NACScalar refines (exp, log(onePlus:), …) and approximate equality.
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
+        // The `nac` command-line tool.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: Implementation details
+        // CBLAS and LAPACKE from OpenBLAS; only Scalar/*+NACScalar.swift and LinearAlgebra/ import it.
+        .systemLibrary(
+            name: "CNACLapack",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+        ),
+        // MARK: Library
+        .target(
+            name: "NAC",
+            dependencies: [
+                "CNACLapack",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+        // MARK: Command-line tool
+        .executableTarget(
+            name: "NACCommand",
+            dependencies: [
+                "NAC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // MARK: Tests
+        .testTarget(
+            name: "NACTests",
+            dependencies: [
+                "NAC",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+    ]
+)

@@ -1,0 +1,141 @@
+internal import CNACLapack
+import RealModule
+
+// BLAS/LAPACK dispatch for `Double`: each requirement forwards to the d-prefixed C routine.
+// `Float+NACScalar.swift` is the same file with the s-prefixed routines.
+
+extension Double: NACScalar {
+    public static var typeName: String { "float64" }
+
+    @inline(__always) private static func cblasTranspose(_ t: Transpose) -> CBLAS_TRANSPOSE {
+        t == .none ? CblasNoTrans : CblasTrans
+    }
+    @inline(__always) private static func cblasTriangle(_ t: Triangle) -> CBLAS_UPLO {
+        t == .upper ? CblasUpper : CblasLower
+    }
+    @inline(__always) private static func lapackTriangle(_ t: Triangle) -> CChar {
+        CChar(UInt8(ascii: t == .upper ? "U" : "L"))
+    }
+
+    public static func gemm(
+        _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(CblasRowMajor, cblasTranspose(transA), cblasTranspose(transB),
+                    lapackInt(m, "gemm"), lapackInt(n, "gemm"), lapackInt(k, "gemm"),
+                    alpha, a, lapackInt(lda, "gemm"), b, lapackInt(ldb, "gemm"),
+                    beta, c, lapackInt(ldc, "gemm"))
+    }
+
+    public static func gemv(
+        _ trans: Transpose, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        x: UnsafePointer<Double>, incx: Int, beta: Double, y: UnsafeMutablePointer<Double>, incy: Int
+    ) {
+        cblas_dgemv(CblasRowMajor, cblasTranspose(trans), lapackInt(m, "gemv"), lapackInt(n, "gemv"),
+                    alpha, a, lapackInt(lda, "gemv"), x, lapackInt(incx, "gemv"),
+                    beta, y, lapackInt(incy, "gemv"))
+    }
+
+    public static func syrk(
+        _ triangle: Triangle, _ trans: Transpose, n: Int, k: Int, alpha: Double,
+        a: UnsafePointer<Double>, lda: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dsyrk(CblasRowMajor, cblasTriangle(triangle), cblasTranspose(trans),
+                    lapackInt(n, "syrk"), lapackInt(k, "syrk"), alpha, a, lapackInt(lda, "syrk"),
+                    beta, c, lapackInt(ldc, "syrk"))
+    }
+
+    public static func ger(
+        m: Int, n: Int, alpha: Double, x: UnsafePointer<Double>, incx: Int,
+        y: UnsafePointer<Double>, incy: Int, a: UnsafeMutablePointer<Double>, lda: Int
+    ) {
+        cblas_dger(CblasRowMajor, lapackInt(m, "ger"), lapackInt(n, "ger"), alpha,
+                   x, lapackInt(incx, "ger"), y, lapackInt(incy, "ger"), a, lapackInt(lda, "ger"))
+    }
+
+    public static func axpy(
+        n: Int, alpha: Double, x: UnsafePointer<Double>, incx: Int,
+        y: UnsafeMutablePointer<Double>, incy: Int
+    ) {
+        cblas_daxpy(lapackInt(n, "axpy"), alpha, x, lapackInt(incx, "axpy"), y, lapackInt(incy, "axpy"))
+    }
+
+    public static func dot(
+        n: Int, x: UnsafePointer<Double>, incx: Int, y: UnsafePointer<Double>, incy: Int
+    ) -> Double {
+        cblas_ddot(lapackInt(n, "dot"), x, lapackInt(incx, "dot"), y, lapackInt(incy, "dot"))
+    }
+
+    public static func nrm2(n: Int, x: UnsafePointer<Double>, incx: Int) -> Double {
+        cblas_dnrm2(lapackInt(n, "nrm2"), x, lapackInt(incx, "nrm2"))
+    }
+
+    public static func scal(n: Int, alpha: Double, x: UnsafeMutablePointer<Double>, incx: Int) {
+        cblas_dscal(lapackInt(n, "scal"), alpha, x, lapackInt(incx, "scal"))
+    }
+
+    public static func potrf(
+        _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int
+    ) -> Int {
+        Int(LAPACKE_dpotrf(LAPACK_COL_MAJOR, lapackTriangle(triangle), lapackInt(n, "potrf"),
+                           a, lapackInt(lda, "potrf")))
+    }
+
+    public static func potrs(
+        _ triangle: Triangle, n: Int, nrhs: Int, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafeMutablePointer<Double>, ldb: Int
+    ) -> Int {
+        Int(LAPACKE_dpotrs(LAPACK_COL_MAJOR, lapackTriangle(triangle), lapackInt(n, "potrs"),
+                           lapackInt(nrhs, "potrs"), a, lapackInt(lda, "potrs"),
+                           b, lapackInt(ldb, "potrs")))
+    }
+
+    public static func posv(
+        _ triangle: Triangle, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+        b: UnsafeMutablePointer<Double>, ldb: Int
+    ) -> Int {
+        Int(LAPACKE_dposv(LAPACK_COL_MAJOR, lapackTriangle(triangle), lapackInt(n, "posv"),
+                          lapackInt(nrhs, "posv"), a, lapackInt(lda, "posv"),
+                          b, lapackInt(ldb, "posv")))
+    }
+
+    public static func pocon(
+        _ triangle: Triangle, n: Int, a: UnsafePointer<Double>, lda: Int, anorm: Double,
+        rcond: UnsafeMutablePointer<Double>
+    ) -> Int {
+        Int(LAPACKE_dpocon(LAPACK_COL_MAJOR, lapackTriangle(triangle), lapackInt(n, "pocon"),
+                           a, lapackInt(lda, "pocon"), anorm, rcond))
+    }
+
+    public static func gels(
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+        b: UnsafeMutablePointer<Double>, ldb: Int
+    ) -> Int {
+        Int(LAPACKE_dgels(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), lapackInt(m, "gels"),
+                          lapackInt(n, "gels"), lapackInt(nrhs, "gels"), a, lapackInt(lda, "gels"),
+                          b, lapackInt(ldb, "gels")))
+    }
+
+    public static func gelsd(
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+        b: UnsafeMutablePointer<Double>, ldb: Int, s: UnsafeMutablePointer<Double>, rcond: Double,
+        rank: inout Int
+    ) -> Int {
+        var lapackRank: Int32 = 0
+        let info = LAPACKE_dgelsd(LAPACK_COL_MAJOR, lapackInt(m, "gelsd"), lapackInt(n, "gelsd"),
+                                  lapackInt(nrhs, "gelsd"), a, lapackInt(lda, "gelsd"),
+                                  b, lapackInt(ldb, "gelsd"), s, rcond, &lapackRank)
+        rank = Int(lapackRank)
+        return Int(info)
+    }
+
+    public static func syevd(
+        vectors: Bool, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+        w: UnsafeMutablePointer<Double>
+    ) -> Int {
+        Int(LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: vectors ? "V" : "N")),
+                           lapackTriangle(triangle), lapackInt(n, "syevd"), a,
+                           lapackInt(lda, "syevd"), w))
+    }
+}

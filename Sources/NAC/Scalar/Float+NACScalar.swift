@@ -1,0 +1,141 @@
+internal import CNACLapack
+import RealModule
+
+// BLAS/LAPACK dispatch for `Float`: each requirement forwards to the s-prefixed C routine.
+// `Double+NACScalar.swift` is the same file with the d-prefixed routines.
+
+extension Float: NACScalar {
+    public static var typeName: String { "float32" }
+
+    @inline(__always) private static func cblasTranspose(_ t: Transpose) -> CBLAS_TRANSPOSE {
+        t == .none ? CblasNoTrans : CblasTrans
+    }
+    @inline(__always) private static func cblasTriangle(_ t: Triangle) -> CBLAS_UPLO {
+        t == .upper ? CblasUpper : CblasLower
+    }
+    @inline(__always) private static func lapackTriangle(_ t: Triangle) -> CChar {
+        CChar(UInt8(ascii: t == .upper ? "U" : "L"))
+    }
+
+    public static func gemm(
+        _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(CblasRowMajor, cblasTranspose(transA), cblasTranspose(transB),
+                    lapackInt(m, "gemm"), lapackInt(n, "gemm"), lapackInt(k, "gemm"),
+                    alpha, a, lapackInt(lda, "gemm"), b, lapackInt(ldb, "gemm"),
+                    beta, c, lapackInt(ldc, "gemm"))
+    }
+
+    public static func gemv(
+        _ trans: Transpose, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        x: UnsafePointer<Float>, incx: Int, beta: Float, y: UnsafeMutablePointer<Float>, incy: Int
+    ) {
+        cblas_sgemv(CblasRowMajor, cblasTranspose(trans), lapackInt(m, "gemv"), lapackInt(n, "gemv"),
+                    alpha, a, lapackInt(lda, "gemv"), x, lapackInt(incx, "gemv"),
+                    beta, y, lapackInt(incy, "gemv"))
+    }
+
+    public static func syrk(
+        _ triangle: Triangle, _ trans: Transpose, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_ssyrk(CblasRowMajor, cblasTriangle(triangle), cblasTranspose(trans),
+                    lapackInt(n, "syrk"), lapackInt(k, "syrk"), alpha, a, lapackInt(lda, "syrk"),
+                    beta, c, lapackInt(ldc, "syrk"))
+    }
+
+    public static func ger(
+        m: Int, n: Int, alpha: Float, x: UnsafePointer<Float>, incx: Int,
+        y: UnsafePointer<Float>, incy: Int, a: UnsafeMutablePointer<Float>, lda: Int
+    ) {
+        cblas_sger(CblasRowMajor, lapackInt(m, "ger"), lapackInt(n, "ger"), alpha,
+                   x, lapackInt(incx, "ger"), y, lapackInt(incy, "ger"), a, lapackInt(lda, "ger"))
+    }
+
+    public static func axpy(
+        n: Int, alpha: Float, x: UnsafePointer<Float>, incx: Int,
+        y: UnsafeMutablePointer<Float>, incy: Int
+    ) {
+        cblas_saxpy(lapackInt(n, "axpy"), alpha, x, lapackInt(incx, "axpy"), y, lapackInt(incy, "axpy"))
+    }
+
+    public static func dot(
+        n: Int, x: UnsafePointer<Float>, incx: Int, y: UnsafePointer<Float>, incy: Int
+    ) -> Float {
+        cblas_sdot(lapackInt(n, "dot"), x, lapackInt(incx, "dot"), y, lapackInt(incy, "dot"))
+    }
+
+    public static func nrm2(n: Int, x: UnsafePointer<Float>, incx: Int) -> Float {
+        cblas_snrm2(lapackInt(n, "nrm2"), x, lapackInt(incx, "nrm2"))
+    }
+
+    public static func scal(n: Int, alpha: Float, x: UnsafeMutablePointer<Float>, incx: Int) {
+        cblas_sscal(lapackInt(n, "scal"), alpha, x, lapackInt(incx, "scal"))
+    }
+
+    public static func potrf(
+        _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Float>, lda: Int
+    ) -> Int {
+        Int(LAPACKE_spotrf(LAPACK_COL_MAJOR, lapackTriangle(triangle), lapackInt(n, "potrf"),
+                           a, lapackInt(lda, "potrf")))
+    }
+
+    public static func potrs(
+        _ triangle: Triangle, n: Int, nrhs: Int, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafeMutablePointer<Float>, ldb: Int
+    ) -> Int {
+        Int(LAPACKE_spotrs(LAPACK_COL_MAJOR, lapackTriangle(triangle), lapackInt(n, "potrs"),
+                           lapackInt(nrhs, "potrs"), a, lapackInt(lda, "potrs"),
+                           b, lapackInt(ldb, "potrs")))
+    }
+
+    public static func posv(
+        _ triangle: Triangle, n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int,
+        b: UnsafeMutablePointer<Float>, ldb: Int
+    ) -> Int {
+        Int(LAPACKE_sposv(LAPACK_COL_MAJOR, lapackTriangle(triangle), lapackInt(n, "posv"),
+                          lapackInt(nrhs, "posv"), a, lapackInt(lda, "posv"),
+                          b, lapackInt(ldb, "posv")))
+    }
+
+    public static func pocon(
+        _ triangle: Triangle, n: Int, a: UnsafePointer<Float>, lda: Int, anorm: Float,
+        rcond: UnsafeMutablePointer<Float>
+    ) -> Int {
+        Int(LAPACKE_spocon(LAPACK_COL_MAJOR, lapackTriangle(triangle), lapackInt(n, "pocon"),
+                           a, lapackInt(lda, "pocon"), anorm, rcond))
+    }
+
+    public static func gels(
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int,
+        b: UnsafeMutablePointer<Float>, ldb: Int
+    ) -> Int {
+        Int(LAPACKE_sgels(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), lapackInt(m, "gels"),
+                          lapackInt(n, "gels"), lapackInt(nrhs, "gels"), a, lapackInt(lda, "gels"),
+                          b, lapackInt(ldb, "gels")))
+    }
+
+    public static func gelsd(
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int,
+        b: UnsafeMutablePointer<Float>, ldb: Int, s: UnsafeMutablePointer<Float>, rcond: Float,
+        rank: inout Int
+    ) -> Int {
+        var lapackRank: Int32 = 0
+        let info = LAPACKE_sgelsd(LAPACK_COL_MAJOR, lapackInt(m, "gelsd"), lapackInt(n, "gelsd"),
+                                  lapackInt(nrhs, "gelsd"), a, lapackInt(lda, "gelsd"),
+                                  b, lapackInt(ldb, "gelsd"), s, rcond, &lapackRank)
+        rank = Int(lapackRank)
+        return Int(info)
+    }
+
+    public static func syevd(
+        vectors: Bool, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
+        w: UnsafeMutablePointer<Float>
+    ) -> Int {
+        Int(LAPACKE_ssyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: vectors ? "V" : "N")),
+                           lapackTriangle(triangle), lapackInt(n, "syevd"), a,
+                           lapackInt(lda, "syevd"), w))
+    }
+}

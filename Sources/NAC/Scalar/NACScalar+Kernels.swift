@@ -1,0 +1,269 @@
+import RealModule
+
+// Elementwise kernels over whole buffers. They are plain generic code in an extension of
+// `NACScalar`; because `Float` and `Double` conform in this module, the optimiser specialises
+// each loop for the concrete type, and generic callers (the engine, `Matrix`) pay one dynamic
+// call per buffer, never per element.
+
+extension NACScalar {
+    /// y = f(x) for `count` elements; when given, `firstDerivative` receives f′(x) and
+    /// `secondDerivative` f″(x). `x` and `value` may be the same buffer only if no derivative is
+    /// requested.
+    /// - Complexity: O(count).
+    public static func evaluate(
+        _ function: UnaryFunction, x: UnsafePointer<Self>, count: Int, value y: UnsafeMutablePointer<Self>,
+        firstDerivative d1: UnsafeMutablePointer<Self>? = nil,
+        secondDerivative d2: UnsafeMutablePointer<Self>? = nil
+    ) {
+        switch function {
+        case .negate:
+            for i in 0..<count { y[i] = -x[i] }
+            if let d1 { for i in 0..<count { d1[i] = -1 } }
+            if let d2 { for i in 0..<count { d2[i] = 0 } }
+        case .exp:
+            for i in 0..<count { y[i] = Self.exp(x[i]) }
+            if let d1 { for i in 0..<count { d1[i] = y[i] } }
+            if let d2 { for i in 0..<count { d2[i] = y[i] } }
+        case .log:
+            if let d1 { for i in 0..<count { d1[i] = 1 / x[i] } }
+            if let d2 { for i in 0..<count { d2[i] = -1 / (x[i] * x[i]) } }
+            for i in 0..<count { y[i] = Self.log(x[i]) }
+        case .log1p:
+            if let d1 { for i in 0..<count { d1[i] = 1 / (1 + x[i]) } }
+            if let d2 { for i in 0..<count { let u = 1 + x[i]; d2[i] = -1 / (u * u) } }
+            for i in 0..<count { y[i] = Self.log(onePlus: x[i]) }
+        case .sqrt:
+            for i in 0..<count { y[i] = x[i].squareRoot() }
+            if let d1 { for i in 0..<count { d1[i] = 1 / (2 * y[i]) } }
+            if let d2 { for i in 0..<count { d2[i] = -1 / (4 * y[i] * x[i]) } }
+        case .square:
+            if let d1 { for i in 0..<count { d1[i] = 2 * x[i] } }
+            if let d2 { for i in 0..<count { d2[i] = 2 } }
+            for i in 0..<count { y[i] = x[i] * x[i] }
+        case .power(let exponent):
+            let p = Self(exponent)
+            let integral: Bool = exponent.rounded() == exponent && exponent.magnitude < 1_000_000_000
+            let n = integral ? Int(exponent) : 0
+            func pow(_ base: Self, _ e: Self, _ ne: Int) -> Self {
+                integral ? Self.pow(base, ne) : Self.pow(base, e)
+            }
+            if let d1 { for i in 0..<count { d1[i] = p * pow(x[i], p - 1, n - 1) } }
+            if let d2 { for i in 0..<count { d2[i] = p * (p - 1) * pow(x[i], p - 2, n - 2) } }
+            for i in 0..<count { y[i] = pow(x[i], p, n) }
+        case .tanh:
+            for i in 0..<count { y[i] = Self.tanh(x[i]) }
+            if let d1 { for i in 0..<count { d1[i] = 1 - y[i] * y[i] } }
+            if let d2 { for i in 0..<count { d2[i] = -2 * y[i] * (1 - y[i] * y[i]) } }
+        case .sigmoid:
+            for i in 0..<count { y[i] = sigmoid(x[i]) }
+            if let d1 { for i in 0..<count { d1[i] = y[i] * (1 - y[i]) } }
+            if let d2 { for i in 0..<count { d2[i] = y[i] * (1 - y[i]) * (1 - 2 * y[i]) } }
+        case .relu:
+            if let d1 { for i in 0..<count { d1[i] = x[i] > 0 ? 1 : 0 } }
+            if let d2 { for i in 0..<count { d2[i] = 0 } }
+            for i in 0..<count { y[i] = x[i] > 0 ? x[i] : 0 }
+        case .softplus:
+            if let d1 { for i in 0..<count { d1[i] = sigmoid(x[i]) } }
+            if let d2 { for i in 0..<count { let s = sigmoid(x[i]); d2[i] = s * (1 - s) } }
+            for i in 0..<count { y[i] = softplus(x[i]) }
+        case .sin:
+            if let d1 { for i in 0..<count { d1[i] = Self.cos(x[i]) } }
+            if let d2 { for i in 0..<count { d2[i] = -Self.sin(x[i]) } }
+            for i in 0..<count { y[i] = Self.sin(x[i]) }
+        case .cos:
+            if let d1 { for i in 0..<count { d1[i] = -Self.sin(x[i]) } }
+            if let d2 { for i in 0..<count { d2[i] = -Self.cos(x[i]) } }
+            for i in 0..<count { y[i] = Self.cos(x[i]) }
+        case .reciprocal:
+            for i in 0..<count { y[i] = 1 / x[i] }
+            if let d1 { for i in 0..<count { d1[i] = -y[i] * y[i] } }
+            if let d2 { for i in 0..<count { d2[i] = 2 * y[i] * y[i] * y[i] } }
+        }
+    }
+
+    /// 1 / (1 + e^(−x)) without overflow for large |x|.
+    @inlinable
+    public static func sigmoid(_ x: Self) -> Self {
+        if x >= 0 { return 1 / (1 + Self.exp(-x)) }
+        let e = Self.exp(x)
+        return e / (1 + e)
+    }
+
+    /// log(1 + e^x) without overflow: max(x, 0) + log1p(e^(−|x|)).
+    @inlinable
+    public static func softplus(_ x: Self) -> Self {
+        Swift.max(x, 0) + Self.log(onePlus: Self.exp(-Swift.abs(x)))
+    }
+
+    /// out(r, c) ← α · (a(r, c) ∘ b(r, c)) [+ out(r, c) when `accumulate`], for a `rows × columns`
+    /// result stored row-major with row stride `outRowStride`; zero strides in the operands
+    /// broadcast them.
+    /// - Complexity: O(rows · columns).
+    public static func broadcast(
+        _ op: BinaryOperator, _ a: StridedOperand<Self>, _ b: StridedOperand<Self>,
+        rows: Int, columns: Int, alpha: Self = 1, accumulate: Bool,
+        into out: UnsafeMutablePointer<Self>, outRowStride: Int
+    ) {
+        let contiguous = a.columnStride == 1 && b.columnStride == 1
+        for r in 0..<rows {
+            let pa = a.base + r * a.rowStride, pb = b.base + r * b.rowStride
+            let po = out + r * outRowStride
+            let sa = a.columnStride, sb = b.columnStride
+            switch (op, contiguous, accumulate) {
+            case (.multiply, true, true):
+                for c in 0..<columns { po[c] += alpha * (pa[c] * pb[c]) }
+            case (.multiply, true, false):
+                if alpha == 1 { for c in 0..<columns { po[c] = pa[c] * pb[c] } }
+                else { for c in 0..<columns { po[c] = alpha * (pa[c] * pb[c]) } }
+            case (.multiply, false, _):
+                for c in 0..<columns {
+                    let v = alpha * (pa[c * sa] * pb[c * sb])
+                    po[c] = accumulate ? po[c] + v : v
+                }
+            case (.add, _, _):
+                for c in 0..<columns {
+                    let v = alpha * (pa[c * sa] + pb[c * sb])
+                    po[c] = accumulate ? po[c] + v : v
+                }
+            case (.subtract, _, _):
+                for c in 0..<columns {
+                    let v = alpha * (pa[c * sa] - pb[c * sb])
+                    po[c] = accumulate ? po[c] + v : v
+                }
+            case (.divide, _, _):
+                for c in 0..<columns {
+                    let v = alpha * (pa[c * sa] / pb[c * sb])
+                    po[c] = accumulate ? po[c] + v : v
+                }
+            }
+        }
+    }
+
+    /// out(r, c) ← α · a(r, c) [+ out(r, c) when `accumulate`]: a strided copy, scale or
+    /// accumulation of a `rows × columns` block (a zero row stride in `a` repeats one row).
+    public static func copy(
+        _ a: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self = 1, accumulate: Bool,
+        into out: UnsafeMutablePointer<Self>, outRowStride: Int
+    ) {
+        for r in 0..<rows {
+            let pa = a.base + r * a.rowStride, po = out + r * outRowStride
+            let s = a.columnStride
+            if s == 1 {
+                switch (accumulate, alpha == 1) {
+                case (false, true): po.update(from: pa, count: columns)
+                case (false, false): for c in 0..<columns { po[c] = alpha * pa[c] }
+                case (true, true): for c in 0..<columns { po[c] += pa[c] }
+                case (true, false): for c in 0..<columns { po[c] += alpha * pa[c] }
+                }
+            } else {
+                for c in 0..<columns {
+                    let v = alpha * pa[c * s]
+                    po[c] = accumulate ? po[c] + v : v
+                }
+            }
+        }
+    }
+
+    /// Sets `count` elements to `value`.
+    public static func fill(_ out: UnsafeMutablePointer<Self>, count: Int, with value: Self) {
+        out.update(repeating: value, count: count)
+    }
+
+    /// Sums along each row: out[r · outStride] ← α Σ_c a(r, c) [+ previous].
+    public static func sumRows(
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self = 1,
+        accumulate: Bool, into out: UnsafeMutablePointer<Self>, outStride: Int
+    ) {
+        for r in 0..<rows {
+            let p = a + r * rowStride
+            var s: Self = 0
+            for c in 0..<columns { s += p[c] }
+            s *= alpha
+            out[r * outStride] = accumulate ? out[r * outStride] + s : s
+        }
+    }
+
+    /// Sums along each column (over the rows): out[c] ← α Σ_r a(r, c) [+ previous].
+    public static func sumColumns(
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self = 1,
+        accumulate: Bool, into out: UnsafeMutablePointer<Self>
+    ) {
+        if !accumulate { out.update(repeating: 0, count: columns) }
+        if alpha == 1 {
+            for r in 0..<rows {
+                let p = a + r * rowStride
+                for c in 0..<columns { out[c] += p[c] }
+            }
+        } else {
+            for r in 0..<rows {
+                let p = a + r * rowStride
+                for c in 0..<columns { out[c] += alpha * p[c] }
+            }
+        }
+    }
+
+    /// Per row, log Σ_c exp a(r, c) (out[r]) and the softmax exp(a(r, c) − out[r]) (into
+    /// `softmax`, row stride `columns`, when given), stable for any magnitude.
+    public static func logSumExpRows(
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
+        into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?
+    ) {
+        for r in 0..<rows {
+            let p = a + r * rowStride
+            var m = -Self.infinity
+            for c in 0..<columns { m = Swift.max(m, p[c]) }
+            if !m.isFinite { m = 0 }
+            var s: Self = 0
+            for c in 0..<columns { s += Self.exp(p[c] - m) }
+            let lse = m + Self.log(s)
+            out[r] = lse
+            if let softmax {
+                let q = softmax + r * columns
+                for c in 0..<columns { q[c] = Self.exp(p[c] - lse) }
+            }
+        }
+    }
+
+    /// For every row b: dst[b · dstRowStride + o · n + i] ← α u(b, o) v(b, i) [+ previous], for
+    /// o < m, i < n — the per-sample weight adjoint of a dense layer written straight into row b
+    /// of a Jacobian, with no B × m × n temporary.
+    /// - Complexity: O(rows · m · n), one multiply per element written.
+    public static func outerProductRows(
+        rows: Int, m: Int, n: Int, alpha: Self = 1,
+        u: UnsafePointer<Self>, uRowStride: Int, v: UnsafePointer<Self>, vRowStride: Int,
+        accumulate: Bool, into dst: UnsafeMutablePointer<Self>, dstRowStride: Int
+    ) {
+        for b in 0..<rows {
+            let ub = u + b * uRowStride, vb = v + b * vRowStride, db = dst + b * dstRowStride
+            for o in 0..<m {
+                let s = alpha * ub[o]
+                let d = db + o * n
+                if accumulate {
+                    for i in 0..<n { d[i] += s * vb[i] }
+                } else {
+                    for i in 0..<n { d[i] = s * vb[i] }
+                }
+            }
+        }
+    }
+
+    /// The largest |x| over `count` elements, or NaN if any element is NaN.
+    public static func maximumMagnitude(_ x: UnsafePointer<Self>, count: Int) -> Self {
+        var m: Self = 0
+        for i in 0..<count {
+            let v = Swift.abs(x[i])
+            if v.isNaN { return .nan }
+            if v > m { m = v }
+        }
+        return m
+    }
+
+    /// The index of the first non-finite element (NaN or ±∞), or `nil` if all are finite.
+    public static func firstNonFinite(_ x: UnsafePointer<Self>, count: Int) -> Int? {
+        var sum: Self = 0
+        for i in 0..<count { sum += x[i] * 0 }   // NaN iff some element is non-finite
+        guard sum.isNaN else { return nil }
+        for i in 0..<count where !x[i].isFinite { return i }
+        return nil
+    }
+}

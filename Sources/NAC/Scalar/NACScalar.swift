@@ -1,0 +1,129 @@
+import RealModule
+
+/// Whether a BLAS operand is used as stored or transposed.
+public enum Transpose: Sendable, Equatable {
+    case none
+    case transposed
+}
+
+/// Which triangle of a symmetric matrix a routine reads or writes.
+public enum Triangle: Sendable, Equatable {
+    case upper
+    case lower
+
+    /// The other triangle: the upper triangle of a row-major buffer is the lower triangle of the
+    /// same buffer read column-major.
+    public var opposite: Triangle { self == .upper ? .lower : .upper }
+}
+
+/// The scalar types NAC computes with: `Float` and `Double`.
+///
+/// Generic code in NAC is written against this protocol. Its requirements work on **whole buffers**
+/// (never one element at a time), so a generic caller pays one witness-table call per operation and
+/// the loop itself runs in code specialised for the concrete type:
+///
+/// - BLAS level 1–3 (`gemm`, `gemv`, `syrk`, `ger`, `axpy`, `dot`, `nrm2`, `scal`) with **row-major**
+///   operands, forwarded to OpenBLAS's CBLAS;
+/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `gelsd`, `syevd`) with **column-major**
+///   operands (row-major LAPACKE calls copy their inputs; see BUILD-NOTES), returning LAPACK's `info`;
+/// - the elementwise kernels of the autodiff engine (see `NACScalar+Kernels.swift`).
+///
+/// Every pointer argument names a buffer of the documented size; sizes are `Int` and are checked to
+/// fit LAPACK's 32-bit integers. The C symbols appear only in `Float+NACScalar.swift` and
+/// `Double+NACScalar.swift`.
+public protocol NACScalar: BinaryFloatingPoint, Real, Sendable, Codable, LosslessStringConvertible
+where RawSignificand: FixedWidthInteger {
+    /// A short name for messages and file headers: `"float32"` or `"float64"`.
+    static var typeName: String { get }
+
+    // MARK: BLAS (row-major)
+
+    /// C ← α op(A) op(B) + β C, with op(A) m × k, op(B) k × n, C m × n, all row-major.
+    /// - Complexity: 2mnk flops.
+    static func gemm(
+        _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// y ← α op(A) x + β y, with A m × n row-major.
+    static func gemv(
+        _ trans: Transpose, m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        x: UnsafePointer<Self>, incx: Int, beta: Self, y: UnsafeMutablePointer<Self>, incy: Int)
+
+    /// C ← α op(A) op(A)ᵀ + β C on one triangle of the n × n row-major C; `trans == .none` gives
+    /// A Aᵀ with A n × k, `.transposed` gives Aᵀ A with A k × n.
+    /// - Complexity: n²k flops.
+    static func syrk(
+        _ triangle: Triangle, _ trans: Transpose, n: Int, k: Int, alpha: Self,
+        a: UnsafePointer<Self>, lda: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// A ← α x yᵀ + A, with A m × n row-major.
+    static func ger(
+        m: Int, n: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int,
+        y: UnsafePointer<Self>, incy: Int, a: UnsafeMutablePointer<Self>, lda: Int)
+
+    /// y ← α x + y.
+    static func axpy(
+        n: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int, y: UnsafeMutablePointer<Self>, incy: Int)
+
+    /// xᵀ y.
+    static func dot(n: Int, x: UnsafePointer<Self>, incx: Int, y: UnsafePointer<Self>, incy: Int) -> Self
+
+    /// ‖x‖₂, computed without overflow.
+    static func nrm2(n: Int, x: UnsafePointer<Self>, incx: Int) -> Self
+
+    /// x ← α x.
+    static func scal(n: Int, alpha: Self, x: UnsafeMutablePointer<Self>, incx: Int)
+
+    // MARK: LAPACK (column-major; each returns LAPACK's `info`)
+
+    /// Cholesky factorisation of the n × n symmetric positive-definite A (one triangle read and
+    /// overwritten). `info > 0`: the leading minor of that order is not positive definite.
+    static func potrf(_ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>, lda: Int) -> Int
+
+    /// Solves A X = B from the Cholesky factor computed by `potrf`; B is n × nrhs.
+    static func potrs(
+        _ triangle: Triangle, n: Int, nrhs: Int, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafeMutablePointer<Self>, ldb: Int) -> Int
+
+    /// Factors A and solves A X = B in one call (`potrf` + `potrs`).
+    static func posv(
+        _ triangle: Triangle, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
+        b: UnsafeMutablePointer<Self>, ldb: Int) -> Int
+
+    /// Estimates the reciprocal 1-norm condition number of a matrix factored by `potrf`, given
+    /// the 1-norm `anorm` of the original matrix.
+    static func pocon(
+        _ triangle: Triangle, n: Int, a: UnsafePointer<Self>, lda: Int, anorm: Self,
+        rcond: UnsafeMutablePointer<Self>) -> Int
+
+    /// Least squares min ‖A X − B‖ (m ≥ n) or minimum-norm solution (m < n) of a full-rank
+    /// m × n A by QR/LQ. B is max(m, n) × nrhs; the solution is in its first n rows.
+    /// `info > 0`: the diagonal element `info` of the triangular factor is zero (rank deficient).
+    static func gels(
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
+        b: UnsafeMutablePointer<Self>, ldb: Int) -> Int
+
+    /// Minimum-norm least squares by SVD (divide and conquer): singular values below
+    /// `rcond · σ_max` are treated as zero. Writes the min(m, n) singular values to `s` and the
+    /// effective rank to `rank`. `info > 0`: the SVD did not converge.
+    static func gelsd(
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
+        b: UnsafeMutablePointer<Self>, ldb: Int, s: UnsafeMutablePointer<Self>, rcond: Self,
+        rank: inout Int) -> Int
+
+    /// Eigenvalues (ascending, into `w`) and optionally eigenvectors (overwriting A's columns)
+    /// of the symmetric n × n A by divide and conquer. `info > 0`: no convergence.
+    static func syevd(
+        vectors: Bool, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
+        w: UnsafeMutablePointer<Self>) -> Int
+}
+
+/// Converts a size or stride to LAPACK's 32-bit integer, trapping with the routine's name if it
+/// does not fit (a programmer error: no NAC object of that size can be passed to LAPACK).
+@usableFromInline
+func lapackInt(_ value: Int, _ routine: StaticString) -> Int32 {
+    precondition(value >= Int(Int32.min) && value <= Int(Int32.max),
+                 "\(routine): size \(value) does not fit LAPACK's 32-bit integer")
+    return Int32(truncatingIfNeeded: value)
+}
