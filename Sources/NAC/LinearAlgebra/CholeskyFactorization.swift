@@ -1,0 +1,104 @@
+/// The Cholesky factorisation A = LLᵀ of a symmetric positive-definite matrix (LAPACK `potrf`).
+///
+/// ```swift
+/// let factor = try fisher.cholesky()      // throws .notPositiveDefinite(order:)
+/// let w = factor.solve(g)                 // potrs
+/// ```
+/// - Complexity: factorisation n³/3 flops; each solve 2n² flops per right-hand side.
+public struct CholeskyFactorization<Scalar: NACScalar>: Sendable {
+    /// The order n.
+    public let order: Int
+    /// Column-major lower factor L (equivalently, row-major upper factor Lᵀ); the other
+    /// triangle holds A's original entries.
+    @usableFromInline let factor: [Scalar]
+    /// The 1-norm of A, for condition estimates.
+    public let oneNormOfMatrix: Scalar
+
+    /// Factors the symmetric positive-definite `matrix` (only its lower triangle, in column-major
+    /// terms its upper, is read).
+    public init(_ matrix: Matrix<Scalar>) throws(LinearAlgebraError) {
+        precondition(matrix.rows == matrix.columns,
+                     "Cholesky: matrix is \(matrix.rows) × \(matrix.columns), not square")
+        try matrix.requireFinite("matrix")
+        order = matrix.rows
+        oneNormOfMatrix = matrix.oneNorm
+        var a = matrix.elements   // symmetric: the row-major buffer is also column-major
+        let n = order
+        let info = n == 0 ? 0 : a.withUnsafeMutableBufferPointer {
+            Scalar.potrf(.lower, n: n, a: $0.baseAddress!, lda: n)
+        }
+        checkLapackArguments(info, "potrf")
+        if info > 0 { throw .notPositiveDefinite(order: info) }
+        factor = a
+    }
+
+    /// Solves A X = B for an n × k right-hand side.
+    public func solve(_ b: Matrix<Scalar>) -> Matrix<Scalar> {
+        precondition(b.rows == order, "Cholesky solve: A is \(order) × \(order) but B is \(b.rows) × \(b.columns)")
+        guard order > 0, b.columns > 0 else { return b }
+        var x = b.columnMajorElements()
+        let info = factor.withUnsafeBufferPointer { f in
+            x.withUnsafeMutableBufferPointer { px in
+                Scalar.potrs(.lower, n: order, nrhs: b.columns, a: f.baseAddress!, lda: order,
+                             b: px.baseAddress!, ldb: order)
+            }
+        }
+        checkLapackArguments(info, "potrs")
+        return Matrix(columnMajor: x, rows: order, columns: b.columns, leadingDimension: order)
+    }
+
+    /// Solves A x = b for one right-hand side.
+    public func solve(_ b: [Scalar]) -> [Scalar] {
+        solve(Matrix(column: b)).elements
+    }
+
+    /// The lower-triangular factor L as a matrix (A = LLᵀ).
+    public var lowerFactor: Matrix<Scalar> {
+        var l = Matrix<Scalar>.zeros(rows: order, columns: order)
+        for j in 0..<order { for i in j..<order { l[i, j] = factor[j * order + i] } }
+        return l
+    }
+
+    /// LAPACK's estimate of 1 / κ₁(A) (`pocon`); near 0 means ill-conditioned.
+    public var reciprocalConditionEstimate: Scalar {
+        guard order > 0 else { return 1 }
+        var rcond: Scalar = 0
+        let info = factor.withUnsafeBufferPointer { f in
+            Scalar.pocon(.lower, n: order, a: f.baseAddress!, lda: order, anorm: oneNormOfMatrix, rcond: &rcond)
+        }
+        checkLapackArguments(info, "pocon")
+        return rcond
+    }
+}
+
+extension Matrix {
+    /// The Cholesky factorisation of this symmetric positive-definite matrix.
+    public func cholesky() throws(LinearAlgebraError) -> CholeskyFactorization<Scalar> {
+        try CholeskyFactorization(self)
+    }
+
+    /// Solves A X = B for symmetric positive-definite A (`self`) by LAPACK `posv`.
+    public func solvePositiveDefinite(_ b: Matrix) throws(LinearAlgebraError) -> Matrix {
+        precondition(rows == columns, "solvePositiveDefinite: A is \(rows) × \(columns), not square")
+        precondition(b.rows == rows, "solvePositiveDefinite: A is \(rows) × \(columns) but B is \(b.rows) × \(b.columns)")
+        try requireFinite("A")
+        try b.requireFinite("B")
+        guard rows > 0, b.columns > 0 else { return b }
+        var a = elements
+        var x = b.columnMajorElements()
+        let n = rows
+        let info = a.withUnsafeMutableBufferPointer { pa in
+            x.withUnsafeMutableBufferPointer { px in
+                Scalar.posv(.lower, n: n, nrhs: b.columns, a: pa.baseAddress!, lda: n, b: px.baseAddress!, ldb: n)
+            }
+        }
+        checkLapackArguments(info, "posv")
+        if info > 0 { throw .notPositiveDefinite(order: info) }
+        return Matrix(columnMajor: x, rows: n, columns: b.columns, leadingDimension: n)
+    }
+
+    /// Solves A x = b for symmetric positive-definite A (`self`).
+    public func solvePositiveDefinite(_ b: [Scalar]) throws(LinearAlgebraError) -> [Scalar] {
+        try solvePositiveDefinite(Matrix(column: b)).elements
+    }
+}

@@ -1,0 +1,73 @@
+/// A failure of a linear-algebra routine that the caller can react to (for example by adding
+/// damping and retrying). LAPACK's `info < 0` (an illegal argument) is a bug in NAC's wrapper and
+/// traps instead.
+public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Cholesky (`potrf`/`posv`, `info > 0`): the leading minor of this order (1-based) is not
+    /// positive definite, so the matrix is not positive definite.
+    case notPositiveDefinite(order: Int)
+    /// QR least squares (`gels`, `info > 0`): diagonal element `column` (1-based) of the triangular
+    /// factor is exactly zero, so the matrix does not have full rank.
+    case rankDeficient(column: Int)
+    /// An iterative decomposition (`gelsd`'s SVD, `syevd`) did not converge; `count` is LAPACK's
+    /// `info` (the number of off-diagonal elements that did not converge).
+    case noConvergence(routine: String, count: Int)
+    /// An input contains NaN or ±∞ at (row, column), 0-based.
+    case nonFiniteInput(argument: String, row: Int, column: Int)
+
+    public var description: String {
+        switch self {
+        case .notPositiveDefinite(let order):
+            "matrix is not positive definite: the leading minor of order \(order) is not positive"
+        case .rankDeficient(let column):
+            "matrix is rank deficient: diagonal element \(column) of the triangular factor is zero"
+        case .noConvergence(let routine, let count):
+            "\(routine) did not converge (\(count) elements did not converge)"
+        case .nonFiniteInput(let argument, let row, let column):
+            "\(argument) has a non-finite element at (\(row), \(column))"
+        }
+    }
+}
+
+/// Traps for LAPACK's `info < 0`: argument −info of `routine` was illegal, a bug in NAC.
+@usableFromInline
+func checkLapackArguments(_ info: Int, _ routine: StaticString) {
+    precondition(info >= 0, "\(routine): LAPACK reports illegal argument \(-info) (a bug in NAC's wrapper)")
+}
+
+extension Matrix {
+    /// Throws `nonFiniteInput` naming `argument` if any element is NaN or infinite.
+    func requireFinite(_ argument: String) throws(LinearAlgebraError) {
+        if let (r, c) = firstNonFiniteIndex {
+            throw .nonFiniteInput(argument: argument, row: r, column: c)
+        }
+    }
+
+    /// The column-major copy of `self` (the row-major storage of the transpose), optionally
+    /// padded to `leadingRows ≥ rows` rows with zeros.
+    func columnMajorElements(leadingRows: Int? = nil) -> [Scalar] {
+        let ld = leadingRows ?? rows
+        if ld == rows && (columns == 1 || rows == 1) { return elements }
+        var out = [Scalar](repeating: 0, count: ld * columns)
+        out.withUnsafeMutableBufferPointer { o in
+            withUnsafeBufferPointer { a in
+                guard let base = a.baseAddress, count > 0 else { return }
+                Scalar.copy(StridedOperand(base, rowStride: 1, columnStride: columns),
+                            rows: columns, columns: rows, accumulate: false,
+                            into: o.baseAddress!, outRowStride: ld)
+            }
+        }
+        return out
+    }
+
+    /// A rows × columns matrix from a column-major buffer with leading dimension `ld`.
+    init(columnMajor buffer: [Scalar], rows: Int, columns: Int, leadingDimension ld: Int) {
+        self.init(rows: rows, columns: columns) { out in
+            buffer.withUnsafeBufferPointer { b in
+                guard rows * columns > 0 else { return }
+                Scalar.copy(StridedOperand(b.baseAddress!, rowStride: 1, columnStride: ld),
+                            rows: rows, columns: columns, accumulate: false,
+                            into: out.baseAddress!, outRowStride: columns)
+            }
+        }
+    }
+}
