@@ -267,3 +267,57 @@ extension NACScalar {
         return nil
     }
 }
+
+extension NACScalar {
+    /// out[r] ← Σ_c a(r, c) for a strided operand (rows × columns), out contiguous.
+    public static func sumRowsStrided(
+        _ a: StridedOperand<Self>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Self>
+    ) {
+        for r in 0..<rows {
+            let p = a.base + r * a.rowStride
+            var s: Self = 0
+            for c in 0..<columns { s += p[c * a.columnStride] }
+            out[r] = s
+        }
+    }
+
+    /// out[c] ← α Σ_r a(r, c) [+ previous] for a strided operand (rows × columns).
+    public static func sumColumnsStrided(
+        _ a: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self = 1, accumulate: Bool,
+        into out: UnsafeMutablePointer<Self>
+    ) {
+        if a.columnStride == 1 {
+            sumColumns(a.base, rows: rows, columns: columns, rowStride: a.rowStride, alpha: alpha,
+                       accumulate: accumulate, into: out)
+            return
+        }
+        for c in 0..<columns {
+            var s: Self = 0
+            for r in 0..<rows { s += a.base[r * a.rowStride + c * a.columnStride] }
+            out[c] = accumulate ? out[c] + alpha * s : alpha * s
+        }
+    }
+}
+
+extension NACScalar {
+    /// out[r] ← a(r, indices[r]) for each row (a has row stride `rowStride`, or 0 to repeat one row).
+    public static func gatherColumns(
+        _ a: UnsafePointer<Self>, rows: Int, rowStride: Int, indices: UnsafePointer<Int>,
+        into out: UnsafeMutablePointer<Self>
+    ) {
+        for r in 0..<rows { out[r] = a[r * rowStride + indices[r]] }
+    }
+
+    /// out(r, indices[r]) += α v[r · vStride] for each row; out has `columns` columns. When
+    /// `zeroFirst`, out's rows are zeroed before the scatter.
+    public static func scatterColumns(
+        _ v: UnsafePointer<Self>, vStride: Int, rows: Int, columns: Int, indices: UnsafePointer<Int>,
+        alpha: Self = 1, zeroFirst: Bool, into out: UnsafeMutablePointer<Self>, outRowStride: Int
+    ) {
+        for r in 0..<rows {
+            let o = out + r * outRowStride
+            if zeroFirst { o.update(repeating: 0, count: columns) }
+            o[indices[r]] += alpha * v[r * vStride]
+        }
+    }
+}

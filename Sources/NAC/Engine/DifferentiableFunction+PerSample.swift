@@ -1,0 +1,131 @@
+extension DifferentiableFunction {
+    /// Checks that a recording supports per-sample derivatives.
+    func validatePerSample(_ r: Recording) throws(DifferentiationError) {
+        let outNode = r.tape.nodes[r.output.index]
+        guard outNode.isBatched else { throw .outputNotBatched }
+        guard outNode.value.columns == 1 else { throw .outputNotScalarPerSample(columns: outNode.value.columns) }
+        if let mixing = r.tape.nodes.first(where: { $0.mixesSamples }) {
+            throw .operationMixesSamples(operation: mixing.operationName)
+        }
+    }
+
+    /// Runs the per-sample reverse pass of one recording into Jacobian rows at `target`
+    /// (and `tangentTarget`), `rowStride` apart.
+    func perSampleReverse(
+        _ r: Recording, target: UnsafeMutablePointer<Scalar>, tangentTarget: UnsafeMutablePointer<Scalar>?,
+        rowStride: Int
+    ) {
+        let tape = r.tape, out = r.output
+        let carries = tangentTarget != nil
+        let context = ReverseContext(tape: tape, mode: .perSample, carriesTangents: carries, target: target,
+                                     tangentTarget: tangentTarget, targetRowStride: rowStride)
+        if tape.nodes[out.index].needsAdjoint {
+            let seed = Block<Scalar>(uninitializedRows: tape.batchSize, columns: 1)
+            seed.base.initialize(repeating: 1, count: tape.batchSize)
+            context.run(output: out.index, seed: seed, seedTangent: nil)
+        }
+        context.zeroUnwrittenColumns(parameterCount: parameterCount)
+    }
+
+    /// The per-sample Jacobian J[b, p] = ∂out_b/∂θ_p (B × P) written into `jacobian`, which the
+    /// caller may reuse between calls (its contents are overwritten; no zero-fill pass). Returns
+    /// the outputs (B × 1).
+    ///
+    /// Dense-layer weight rows are written as outer products of the back-propagated signal and
+    /// the layer input straight into row b; no per-sample backward passes, no B × out × in
+    /// temporary, no copy afterwards. A parameter used several times per sample accumulates.
+    ///
+    /// - Parameter chunkSize: rows evaluated per pass (default: all), bounding the engine's own
+    ///   memory to O(chunkSize × widest layer).
+    /// - Throws: `.operationMixesSamples` if the computation reduces over the batch; `.outputNotScalarPerSample`.
+    /// - Complexity: one forward and one reverse pass over the batch; B · P writes.
+    @discardableResult
+    public func perSampleJacobian(
+        at theta: [Scalar], inputs: [Matrix<Scalar>], into jacobian: inout Matrix<Scalar>, chunkSize: Int? = nil
+    ) throws(DifferentiationError) -> Matrix<Scalar> {
+        let b = batchSize(of: inputs)
+        precondition(jacobian.rows == b && jacobian.columns == parameterCount,
+                     "perSampleJacobian: jacobian is \(jacobian.rows) × \(jacobian.columns) but the batch and θ need \(b) × \(parameterCount)")
+        let chunk = Swift.max(1, chunkSize ?? b)
+        var values = [Scalar]()
+        values.reserveCapacity(b)
+        let p = parameterCount
+        let result: Result<Void, DifferentiationError> = jacobian.withUnsafeMutableBufferPointer { j in
+            var start = 0
+            while start < b {
+                let rows = start..<Swift.min(b, start + chunk)
+                let r = record(theta, inputs: inputs, rows: rows)
+                do throws(DifferentiationError) { try validatePerSample(r) } catch { return .failure(error) }
+                perSampleReverse(r, target: j.baseAddress! + start * p, tangentTarget: nil, rowStride: p)
+                let out = r.tape.nodes[r.output.index].value
+                values.append(contentsOf: UnsafeBufferPointer(start: out.base, count: out.count))
+                start = rows.upperBound
+            }
+            return .success(())
+        }
+        try result.get()
+        return Matrix(rows: b, columns: 1, elements: values)
+    }
+
+    /// The outputs (B × 1) and the per-sample Jacobian (B × P) in a new matrix.
+    /// Prefer `perSampleJacobian(at:inputs:into:)` with a reused matrix in loops: a fresh
+    /// B × P allocation costs a page fault per 4 KiB on first touch.
+    public func perSampleJacobian(
+        at theta: [Scalar], inputs: [Matrix<Scalar>], chunkSize: Int? = nil
+    ) throws(DifferentiationError) -> (values: Matrix<Scalar>, jacobian: Matrix<Scalar>) {
+        let b = batchSize(of: inputs)
+        var j = Matrix<Scalar>(rows: b, columns: parameterCount) { _ in }   // overwritten in full
+        let v = try perSampleJacobian(at: theta, inputs: inputs, into: &j, chunkSize: chunkSize)
+        return (v, j)
+    }
+
+    /// Streams the per-sample Jacobian in chunks of `chunkSize` rows to `consumer` (rows of the
+    /// batch, outputs of those rows, chunk × P Jacobian), reusing one chunk buffer: a Jacobian
+    /// larger than memory can be reduced on the fly (for example accumulated into JᵀJ).
+    public func forEachPerSampleJacobianChunk(
+        at theta: [Scalar], inputs: [Matrix<Scalar>], chunkSize: Int,
+        _ consumer: (_ rows: Range<Int>, _ values: Matrix<Scalar>, _ jacobian: Matrix<Scalar>) throws -> Void
+    ) throws {
+        precondition(chunkSize >= 1, "forEachPerSampleJacobianChunk: chunkSize \(chunkSize)")
+        let b = batchSize(of: inputs)
+        var start = 0
+        var buffer = Matrix<Scalar>(rows: Swift.min(chunkSize, b), columns: parameterCount) { _ in }
+        while start < b {
+            let rows = start..<Swift.min(b, start + chunkSize)
+            let r = record(theta, inputs: inputs, rows: rows)
+            try validatePerSample(r)
+            if buffer.rows != rows.count {
+                buffer = Matrix(rows: rows.count, columns: parameterCount) { _ in }
+            }
+            buffer.withUnsafeMutableBufferPointer { j in
+                perSampleReverse(r, target: j.baseAddress!, tangentTarget: nil, rowStride: parameterCount)
+            }
+            try consumer(rows, r.output.value, buffer)
+            start = rows.upperBound
+        }
+    }
+
+    /// Forward-over-reverse per sample: the Jacobian J (B × P) and its directional derivative
+    /// J̇[b, p] = d/dε ∂out_b/∂θ_p (θ + εθ̇, x + εẋ). With θ̇ = 0 and an input direction ẋ, row b
+    /// of J̇ is ∇θ (∇ₓ out_b · ẋ_b): the parameter gradient of a directional derivative in the input,
+    /// as needed by losses containing ∂V/∂x · ẋ.
+    public func perSampleJacobianWithTangent(
+        at theta: [Scalar], inputs: [Matrix<Scalar>], parameterDirection: [Scalar]? = nil,
+        inputDirections: [Matrix<Scalar>?]? = nil
+    ) throws(DifferentiationError) -> (values: Matrix<Scalar>, valueTangents: Matrix<Scalar>,
+                                       jacobian: Matrix<Scalar>, jacobianTangent: Matrix<Scalar>) {
+        let b = batchSize(of: inputs)
+        let r = record(theta, parameterDirection: parameterDirection, inputs: inputs,
+                       inputDirections: inputDirections, rows: 0..<b)
+        try validatePerSample(r)
+        var j = Matrix<Scalar>(rows: b, columns: parameterCount) { _ in }
+        var jt = Matrix<Scalar>(rows: b, columns: parameterCount) { _ in }
+        j.withUnsafeMutableBufferPointer { pj in
+            jt.withUnsafeMutableBufferPointer { pjt in
+                perSampleReverse(r, target: pj.baseAddress!, tangentTarget: pjt.baseAddress!, rowStride: parameterCount)
+            }
+        }
+        let out = r.output
+        return (out.value, out.tangent ?? .zeros(rows: b, columns: 1), j, jt)
+    }
+}

@@ -1,0 +1,205 @@
+/// The state of one reverse pass: adjoints (and, under forward-over-reverse, adjoint tangents)
+/// per node, and where parameter adjoints go.
+///
+/// Adjoint shapes: a batched node's adjoint has B rows. An unbatched node's adjoint has one row
+/// in the **reduced** mode (summed over the batch) and B rows in the **per-sample** mode (one
+/// contribution per sample). Parameter adjoints are not stored per node: in the reduced mode they
+/// are added to the gradient vector (P); in the per-sample mode they are written into the
+/// caller's Jacobian rows (row b, columns of the parameter's slice), overwriting on the first
+/// contribution and accumulating afterwards, so the Jacobian is never zero-filled first.
+final class ReverseContext<Scalar: NACScalar> {
+    enum Mode { case reduced, perSample }
+
+    let tape: Tape<Scalar>
+    let mode: Mode
+    let carriesTangents: Bool
+    private var adjoints: [Block<Scalar>?]
+    private var adjointTangents: [Block<Scalar>?]
+
+    /// Reduced: gradient (P). Per-sample: Jacobian rows (B × ≥P, row stride `targetRowStride`).
+    private let target: UnsafeMutablePointer<Scalar>?
+    private let tangentTarget: UnsafeMutablePointer<Scalar>?
+    private let targetRowStride: Int
+    /// Per-sample: whether each parameter leaf has been written (values / tangents).
+    private var written: [Int: Bool] = [:]
+    private var writtenTangent: [Int: Bool] = [:]
+    /// Per-sample: parameter slices overlap, so the target was zeroed and every write accumulates.
+    private let accumulateOnly: Bool
+
+    var batchSize: Int { tape.batchSize }
+
+    /// - Parameters:
+    ///   - target: reduced mode: a zeroed gradient of P scalars; per-sample: the first Jacobian
+    ///     row of this chunk (uninitialised is fine), rows `targetRowStride` apart.
+    init(tape: Tape<Scalar>, mode: Mode, carriesTangents: Bool,
+         target: UnsafeMutablePointer<Scalar>?, tangentTarget: UnsafeMutablePointer<Scalar>?,
+         targetRowStride: Int) {
+        self.tape = tape
+        self.mode = mode
+        self.carriesTangents = carriesTangents
+        adjoints = Array(repeating: nil, count: tape.nodes.count)
+        adjointTangents = Array(repeating: nil, count: tape.nodes.count)
+        self.target = target
+        self.tangentTarget = tangentTarget
+        self.targetRowStride = targetRowStride
+        // Overlapping parameter slices (unusual) make first-write tracking ambiguous: zero first.
+        let slices = tape.parameterLeaves.keys.sorted { $0.offset < $1.offset }
+        var overlap = false
+        for (a, b) in zip(slices, slices.dropFirst()) where a.offset + a.count > b.offset { overlap = true }
+        accumulateOnly = overlap && mode == .perSample
+        if accumulateOnly {
+            for t in [target, tangentTarget] {
+                guard let t else { continue }
+                for b in 0..<tape.batchSize {
+                    (t + b * targetRowStride).update(repeating: 0, count: tape.parameters.count)
+                }
+            }
+        }
+    }
+
+    /// Rows of the adjoint of `node`.
+    func adjointRows(_ node: Int) -> Int {
+        tape.nodes[node].isBatched || mode == .perSample ? tape.batchSize : 1
+    }
+
+    func adjoint(_ node: Int) -> Block<Scalar>? { adjoints[node] }
+    func adjointTangent(_ node: Int) -> Block<Scalar>? { adjointTangents[node] }
+
+    /// Seeds the output's adjoint and adjoint tangent, then runs every pullback in reverse order.
+    func run(output: Int, seed: Block<Scalar>, seedTangent: Block<Scalar>?) {
+        adjoints[output] = seed
+        adjointTangents[output] = carriesTangents ? seedTangent : nil
+        for i in stride(from: output, through: 0, by: -1) {
+            let node = tape.nodes[i]
+            guard node.needsAdjoint, let op = node.operation, adjoints[i] != nil else { continue }
+            op.pullback(i, self)
+            adjoints[i] = nil
+            adjointTangents[i] = nil
+        }
+    }
+
+    /// The accumulated adjoint (and tangent) of an input leaf after `run`.
+    func leafAdjoint(_ node: Int) -> (Block<Scalar>?, Block<Scalar>?) { (adjoints[node], adjointTangents[node]) }
+
+    // MARK: Destinations
+
+    /// Where contributions to `node`'s adjoint (or adjoint tangent) are written: base, row
+    /// stride, and whether the destination is still uninitialised (write, don't add).
+    /// Reserves the destination: the caller must then write all of it.
+    func destination(_ node: Int, tangent: Bool) -> (base: UnsafeMutablePointer<Scalar>, rowStride: Int, fresh: Bool) {
+        let n = tape.nodes[node]
+        if case .parameter(let slice) = n.leaf {
+            let t = tangent ? tangentTarget : target
+            guard let t else { preconditionFailure("ReverseContext: no target for parameter adjoints") }
+            switch mode {
+            case .reduced:
+                return (t + slice.offset, 0, false)
+            case .perSample:
+                if accumulateOnly { return (t + slice.offset, targetRowStride, false) }
+                let fresh: Bool
+                if tangent { fresh = !(writtenTangent[node] ?? false); writtenTangent[node] = true }
+                else { fresh = !(written[node] ?? false); written[node] = true }
+                return (t + slice.offset, targetRowStride, fresh)
+            }
+        }
+        let rows = adjointRows(node)
+        if tangent {
+            if let b = adjointTangents[node] { return (b.base, b.columns, false) }
+            let b = Block<Scalar>(uninitializedRows: rows, columns: n.value.columns)
+            adjointTangents[node] = b
+            return (b.base, b.columns, true)
+        } else {
+            if let b = adjoints[node] { return (b.base, b.columns, false) }
+            let b = Block<Scalar>(uninitializedRows: rows, columns: n.value.columns)
+            adjoints[node] = b
+            return (b.base, b.columns, true)
+        }
+    }
+
+    /// Whether contributions to `node` are wanted at all.
+    func wantsAdjoint(_ node: Int) -> Bool { tape.nodes[node].needsAdjoint }
+
+    // MARK: Accumulation with broadcast reduction
+
+    /// Adds α · c to `node`'s adjoint (or adjoint tangent), where c is `rows × columns`
+    /// (rows = the consumer's adjoint rows). Axes along which `node` was broadcast are summed:
+    /// columns when `node` has one column, the batch when its adjoint has one row.
+    func accumulate(
+        _ c: StridedOperand<Scalar>, rows: Int, columns: Int, alpha: Scalar = 1,
+        into node: Int, tangent: Bool
+    ) {
+        guard wantsAdjoint(node) else { return }
+        let nodeColumns = tape.nodes[node].value.columns
+        let destRows = isParameterMatrix(node) ? rows : adjointRows(node)
+        precondition(nodeColumns == columns || nodeColumns == 1,
+                     "ReverseContext: contribution \(rows) × \(columns) to a node with \(nodeColumns) columns")
+        precondition(destRows == rows || destRows == 1,
+                     "ReverseContext: contribution \(rows) × \(columns) to an adjoint of \(destRows) rows")
+        var source = c
+        var sourceColumns = columns
+        var temporary: Block<Scalar>?
+        if nodeColumns == 1 && columns > 1 {
+            // Sum over columns first.
+            let t = Block<Scalar>(uninitializedRows: rows, columns: 1)
+            Scalar.sumRowsStrided(c, rows: rows, columns: columns, into: t.base)
+            temporary = t
+            source = t.operand
+            sourceColumns = 1
+        }
+        let d = destination(node, tangent: tangent)
+        if destRows == 1 && rows > 1 {
+            Scalar.sumColumnsStrided(source, rows: rows, columns: sourceColumns, alpha: alpha,
+                                     accumulate: !d.fresh, into: d.base)
+        } else {
+            Scalar.copy(source, rows: rows, columns: sourceColumns, alpha: alpha, accumulate: !d.fresh,
+                        into: d.base, outRowStride: d.rowStride)
+        }
+        _ = temporary
+    }
+
+    /// Adds α · (a ⊙ b) to `node`'s adjoint (or adjoint tangent) with the same broadcast
+    /// reduction as `accumulate`; fused into one pass when no reduction is needed.
+    func accumulateProduct(
+        _ a: StridedOperand<Scalar>, _ b: StridedOperand<Scalar>, rows: Int, columns: Int,
+        alpha: Scalar = 1, into node: Int, tangent: Bool
+    ) {
+        guard wantsAdjoint(node) else { return }
+        let nodeColumns = tape.nodes[node].value.columns
+        let destRows = adjointRows(node)
+        if nodeColumns == columns && destRows == rows {
+            let d = destination(node, tangent: tangent)
+            Scalar.broadcast(.multiply, a, b, rows: rows, columns: columns, alpha: alpha,
+                             accumulate: !d.fresh, into: d.base, outRowStride: d.rowStride)
+        } else {
+            let t = Block<Scalar>(uninitializedRows: rows, columns: columns)
+            Scalar.broadcast(.multiply, a, b, rows: rows, columns: columns, alpha: alpha,
+                             accumulate: false, into: t.base, outRowStride: columns)
+            accumulate(t.operand, rows: rows, columns: columns, into: node, tangent: tangent)
+        }
+    }
+
+    private func isParameterMatrix(_ node: Int) -> Bool {
+        if case .parameter = tape.nodes[node].leaf { return mode == .perSample } else { return false }
+    }
+
+    /// Per-sample mode: zeroes Jacobian columns (and tangent columns) that no parameter
+    /// contribution reached, so every column of every row is defined.
+    func zeroUnwrittenColumns(parameterCount: Int) {
+        guard mode == .perSample, !accumulateOnly else { return }
+        for (t, flags) in [(target, written), (tangentTarget, writtenTangent)] {
+            guard let t else { continue }
+            var covered = [Bool](repeating: false, count: parameterCount)
+            for (slice, node) in tape.parameterLeaves where flags[node] == true {
+                for p in slice.range { covered[p] = true }
+            }
+            var p = 0
+            while p < parameterCount {
+                if covered[p] { p += 1; continue }
+                var q = p
+                while q < parameterCount && !covered[q] { q += 1 }
+                for b in 0..<tape.batchSize { (t + b * targetRowStride + p).update(repeating: 0, count: q - p) }
+                p = q
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Testing
+@testable import NAC
+
+/// Per-sample Jacobians of the reference MLP log-likelihoods equal the stored JAX scores.
+@Suite struct ReferenceScoreTests {
+    @Test(arguments: ["reference_scores_W1", "reference_scores_W2"])
+    func scoresMatchReferenceInDouble(_ name: String) throws {
+        let reference = try ReferencePolicy.load(name)
+        let (f, inputs) = TestFunctions.function(for: reference, Double.self)
+        #expect(f.parameterCount == reference.parameterCount)
+        let (values, jacobian) = try f.perSampleJacobian(at: reference.parameters, inputs: inputs)
+        for b in 0..<reference.batchSize {
+            #expect(abs(values[b, 0] - reference.logProbabilities[b]) <= 1e-10 * max(1, abs(reference.logProbabilities[b])))
+        }
+        let scale = max(1, reference.scores.maximumMagnitude)
+        var worst = 0.0
+        for (a, r) in zip(jacobian.elements, reference.scores.elements) { worst = max(worst, abs(a - r)) }
+        #expect(worst <= 1e-10 * scale, "worst |J − reference| = \(worst)")
+    }
+
+    @Test(arguments: ["reference_scores_W1", "reference_scores_W2"])
+    func chunkedAndReusedBufferGiveTheSameJacobian(_ name: String) throws {
+        let reference = try ReferencePolicy.load(name)
+        let (f, inputs) = TestFunctions.function(for: reference, Double.self)
+        let whole = try f.perSampleJacobian(at: reference.parameters, inputs: inputs).jacobian
+        var reused = Matrix<Double>(rows: reference.batchSize, columns: f.parameterCount, repeating: .nan)
+        try f.perSampleJacobian(at: reference.parameters, inputs: inputs, into: &reused, chunkSize: 3)
+        // Chunks call gemm with fewer rows; OpenBLAS may block differently, so allow rounding.
+        #expect(reused.isApproximatelyEqual(to: whole, absoluteTolerance: 1e-13, relativeTolerance: 1e-13), "max diff \((reused - whole).maximumMagnitude)")
+        var streamed = Matrix<Double>.zeros(rows: reference.batchSize, columns: f.parameterCount)
+        try f.forEachPerSampleJacobianChunk(at: reference.parameters, inputs: inputs, chunkSize: 3) { rows, _, chunk in
+            for (i, r) in rows.enumerated() { streamed.setRow(r, to: chunk.row(i)) }
+        }
+        #expect(streamed.isApproximatelyEqual(to: whole, absoluteTolerance: 1e-13, relativeTolerance: 1e-13), "max diff \((streamed - whole).maximumMagnitude)")
+    }
+
+    @Test(arguments: ["reference_scores_W1", "reference_scores_W2"])
+    func scoresMatchReferenceInFloat(_ name: String) throws {
+        let reference = try ReferencePolicy.load(name)
+        let (f, inputs) = TestFunctions.function(for: reference, Float.self)
+        let theta = reference.parameters.map { Float($0) }
+        let jacobian = try f.perSampleJacobian(at: theta, inputs: inputs).jacobian
+        // Float: inputs and parameters are rounded (relative 6e-8) and each layer adds rounding;
+        // 1e-4 of the largest score leaves a wide margin over the observed ~1e-6.
+        let scale = max(1, reference.scores.maximumMagnitude)
+        var worst = 0.0
+        for (a, r) in zip(jacobian.elements, reference.scores.elements) { worst = max(worst, abs(Double(a) - r)) }
+        #expect(worst <= 1e-4 * scale, "worst |J − reference| = \(worst)")
+    }
+}
