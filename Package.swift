@@ -21,11 +21,15 @@ let package = Package(
             name: "CNACLapack",
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
         ),
+        // Non-temporal (streaming) stores for the per-sample Jacobian's outer products, which
+        // Swift cannot emit; called only from Scalar/*+NACScalar.swift.
+        .target(name: "CNACKernels"),
         // MARK: Library
         .target(
             name: "NAC",
             dependencies: [
                 "CNACLapack",
+                "CNACKernels",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

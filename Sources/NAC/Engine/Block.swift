@@ -7,10 +7,13 @@ final class BlockStorage<Scalar: NACScalar>: @unchecked Sendable {
 
     init(count: Int) {
         self.count = count
-        base = .allocate(capacity: Swift.max(count, 1))
+        let bytes = Swift.max(count, 1) * MemoryLayout<Scalar>.stride
+        base = BlockPool.shared.take(bytes: bytes).bindMemory(to: Scalar.self, capacity: Swift.max(count, 1))
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        BlockPool.shared.give(UnsafeMutableRawPointer(base), bytes: Swift.max(count, 1) * MemoryLayout<Scalar>.stride)
+    }
 }
 
 /// A row-major `rows × columns` array of scalars inside the engine (node values, tangents,

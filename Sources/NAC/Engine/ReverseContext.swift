@@ -28,6 +28,11 @@ final class ReverseContext<Scalar: NACScalar> {
 
     var batchSize: Int { tape.batchSize }
 
+    /// Per-sample mode with a Jacobian chunk well beyond the caches: write it with streaming stores.
+    var streamsJacobian: Bool {
+        mode == .perSample && tape.batchSize * tape.parameters.count * MemoryLayout<Scalar>.stride >= 4 << 20
+    }
+
     /// - Parameters:
     ///   - target: reduced mode: a zeroed gradient of P scalars; per-sample: the first Jacobian
     ///     row of this chunk (uninitialised is fine), rows `targetRowStride` apart.

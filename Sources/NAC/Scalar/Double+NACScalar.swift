@@ -1,4 +1,5 @@
 internal import CNACLapack
+internal import CNACKernels
 import RealModule
 
 // BLAS/LAPACK dispatch for `Double`: each requirement forwards to the d-prefixed C routine.
@@ -137,5 +138,14 @@ extension Double: NACScalar {
         Int(LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: vectors ? "V" : "N")),
                            lapackTriangle(triangle), lapackInt(n, "syevd"), a,
                            lapackInt(lda, "syevd"), w))
+    }
+
+    public static func outerProductRows(
+        rows: Int, m: Int, n: Int, alpha: Double,
+        u: UnsafePointer<Double>, uRowStride: Int, v: UnsafePointer<Double>, vRowStride: Int,
+        accumulate: Bool, streaming: Bool, into dst: UnsafeMutablePointer<Double>, dstRowStride: Int
+    ) {
+        nac_outer_product_rows_f64(rows, m, n, alpha, u, uRowStride, v, vRowStride,
+                                   accumulate ? 1 : 0, streaming ? 1 : 0, dst, dstRowStride)
     }
 }

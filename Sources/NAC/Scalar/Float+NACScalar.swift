@@ -1,4 +1,5 @@
 internal import CNACLapack
+internal import CNACKernels
 import RealModule
 
 // BLAS/LAPACK dispatch for `Float`: each requirement forwards to the s-prefixed C routine.
@@ -137,5 +138,14 @@ extension Float: NACScalar {
         Int(LAPACKE_ssyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: vectors ? "V" : "N")),
                            lapackTriangle(triangle), lapackInt(n, "syevd"), a,
                            lapackInt(lda, "syevd"), w))
+    }
+
+    public static func outerProductRows(
+        rows: Int, m: Int, n: Int, alpha: Float,
+        u: UnsafePointer<Float>, uRowStride: Int, v: UnsafePointer<Float>, vRowStride: Int,
+        accumulate: Bool, streaming: Bool, into dst: UnsafeMutablePointer<Float>, dstRowStride: Int
+    ) {
+        nac_outer_product_rows_f32(rows, m, n, alpha, u, uRowStride, v, vRowStride,
+                                   accumulate ? 1 : 0, streaming ? 1 : 0, dst, dstRowStride)
     }
 }

@@ -117,6 +117,72 @@ where RawSignificand: FixedWidthInteger {
     static func syevd(
         vectors: Bool, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         w: UnsafeMutablePointer<Self>) -> Int
+
+    // MARK: Elementwise kernels (implemented once, generically, in NACScalar+Kernels.swift;
+    // being requirements, each call dispatches to the implementation specialised for the type)
+
+    static func evaluate(
+        _ function: UnaryFunction, x: UnsafePointer<Self>, count: Int, value y: UnsafeMutablePointer<Self>,
+        firstDerivative d1: UnsafeMutablePointer<Self>?,
+        secondDerivative d2: UnsafeMutablePointer<Self>?
+    )
+
+    static func broadcast(
+        _ op: BinaryOperator, _ a: StridedOperand<Self>, _ b: StridedOperand<Self>,
+        rows: Int, columns: Int, alpha: Self, accumulate: Bool,
+        into out: UnsafeMutablePointer<Self>, outRowStride: Int
+    )
+
+    static func copy(
+        _ a: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self, accumulate: Bool,
+        into out: UnsafeMutablePointer<Self>, outRowStride: Int
+    )
+
+    static func fill(_ out: UnsafeMutablePointer<Self>, count: Int, with value: Self)
+
+    static func sumRows(
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self,
+        accumulate: Bool, into out: UnsafeMutablePointer<Self>, outStride: Int
+    )
+
+    static func sumColumns(
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self,
+        accumulate: Bool, into out: UnsafeMutablePointer<Self>
+    )
+
+    static func logSumExpRows(
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
+        into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?
+    )
+
+    static func outerProductRows(
+        rows: Int, m: Int, n: Int, alpha: Self,
+        u: UnsafePointer<Self>, uRowStride: Int, v: UnsafePointer<Self>, vRowStride: Int,
+        accumulate: Bool, streaming: Bool, into dst: UnsafeMutablePointer<Self>, dstRowStride: Int
+    )
+
+    static func maximumMagnitude(_ x: UnsafePointer<Self>, count: Int) -> Self
+
+    static func firstNonFinite(_ x: UnsafePointer<Self>, count: Int) -> Int?
+
+    static func sumRowsStrided(
+        _ a: StridedOperand<Self>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Self>
+    )
+
+    static func sumColumnsStrided(
+        _ a: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self, accumulate: Bool,
+        into out: UnsafeMutablePointer<Self>
+    )
+
+    static func gatherColumns(
+        _ a: UnsafePointer<Self>, rows: Int, rowStride: Int, indices: UnsafePointer<Int>,
+        into out: UnsafeMutablePointer<Self>
+    )
+
+    static func scatterColumns(
+        _ v: UnsafePointer<Self>, vStride: Int, rows: Int, columns: Int, indices: UnsafePointer<Int>,
+        alpha: Self, zeroFirst: Bool, into out: UnsafeMutablePointer<Self>, outRowStride: Int
+    )
 }
 
 /// Converts a size or stride to LAPACK's 32-bit integer, trapping with the routine's name if it

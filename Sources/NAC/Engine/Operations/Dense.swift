@@ -62,9 +62,9 @@ struct DenseOperation<Scalar: NACScalar>: TapeOperation {
             }
         case .perSample:
             let d = context.destination(weight, tangent: false)
-            Scalar.outerProductRows(rows: rows, m: outputs, n: inputs, u: ybar.base, uRowStride: outputs,
+            Scalar.outerProductRows(rows: rows, m: outputs, n: inputs, alpha: 1, u: ybar.base, uRowStride: outputs,
                                     v: x.value.base, vRowStride: xRowStride, accumulate: !d.fresh,
-                                    into: d.base, dstRowStride: d.rowStride)
+                                    streaming: context.streamsJacobian, into: d.base, dstRowStride: d.rowStride)
             if carries && (ybarDot != nil || xDot != nil) {
                 let dt = context.destination(weight, tangent: true)
                 var accumulate = !dt.fresh

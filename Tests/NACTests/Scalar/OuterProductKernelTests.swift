@@ -1,0 +1,48 @@
+import Testing
+@testable import NAC
+
+/// The outer-product kernel behind per-sample dense-layer Jacobians, in its plain and streaming
+/// (non-temporal store) paths, against a direct computation — including odd widths and
+/// destinations that do not start on a 16-byte boundary, which take the scratch-chunk path.
+@Suite struct OuterProductKernelTests {
+    func check<S: NACScalar>(_: S.Type, m: Int, n: Int, offset: Int, streaming: Bool, accumulate: Bool) {
+        let rows = 5, stride = offset + m * n + 3
+        var rng = Xoshiro256StarStar(seed: UInt64(m * 1000 + n * 10 + offset))
+        let u = (0..<(rows * m)).map { _ in rng.normal(S.self) }
+        let v = (0..<(rows * n)).map { _ in rng.normal(S.self) }
+        let initial = (0..<(rows * stride)).map { _ in rng.normal(S.self) }
+        var dst = initial
+        let alpha: S = 0.75
+        u.withUnsafeBufferPointer { pu in
+            v.withUnsafeBufferPointer { pv in
+                dst.withUnsafeMutableBufferPointer { pd in
+                    S.outerProductRows(rows: rows, m: m, n: n, alpha: alpha, u: pu.baseAddress!, uRowStride: m,
+                                       v: pv.baseAddress!, vRowStride: n, accumulate: accumulate,
+                                       streaming: streaming, into: pd.baseAddress! + offset, dstRowStride: stride)
+                }
+            }
+        }
+        for b in 0..<rows {
+            for k in 0..<stride {
+                let index = b * stride + k
+                var expected = initial[index]
+                if k >= offset && k < offset + m * n {
+                    let o = (k - offset) / n, i = (k - offset) % n
+                    let product = alpha * u[b * m + o] * v[b * n + i]
+                    expected = accumulate ? initial[index] + product : product
+                }
+                #expect(dst[index] == expected, "row \(b) column \(k): \(dst[index]) ≠ \(expected)")
+            }
+        }
+    }
+
+    @Test(arguments: [(3, 17, 0), (64, 64, 1), (6, 7, 3), (2, 2, 0), (17, 5, 2), (9, 300, 1)])
+    func streamingAndPlainPathsAreExact(_ shape: (Int, Int, Int)) {
+        for streaming in [false, true] {
+            for accumulate in [false, true] {
+                check(Double.self, m: shape.0, n: shape.1, offset: shape.2, streaming: streaming, accumulate: accumulate)
+                check(Float.self, m: shape.0, n: shape.1, offset: shape.2, streaming: streaming, accumulate: accumulate)
+            }
+        }
+    }
+}
