@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Reference trajectories for NAC's classic-control environments.
+
+An independent implementation of the published equations (Gymnasium's classic-control
+documentation: CartPole-v1, MountainCar-v0, MountainCarContinuous-v0, Acrobot-v1 with the
+book dynamics of Sutton & Barto, Pendulum-v1), written from the equations in NAC's doc
+comments, in float64. It prints Swift literals that
+Tests/NACTests/Environments/ReferenceTrajectories.swift stores; rerun it to regenerate them:
+
+    python3 Scripts/reference/classic_control.py
+"""
+import math
+
+def cartpole(state, actions):
+    g, mc, mp, l, fmag, tau = 9.8, 1.0, 0.1, 0.5, 10.0, 0.02
+    x, xd, th, thd = state
+    out = []
+    for a in actions:
+        f = fmag if a == 1 else -fmag
+        total = mc + mp
+        tmp = (f + mp * l * thd * thd * math.sin(th)) / total
+        thacc = (g * math.sin(th) - math.cos(th) * tmp) / (l * (4.0 / 3.0 - mp * math.cos(th) ** 2 / total))
+        xacc = tmp - mp * l * thacc * math.cos(th) / total
+        x, xd, th, thd = x + tau * xd, xd + tau * xacc, th + tau * thd, thd + tau * thacc
+        term = abs(x) > 2.4 or abs(th) > 12 * 2 * math.pi / 360
+        out.append(([x, xd, th, thd], 1.0, term))
+        if term:
+            break
+    return out
+
+def mountain_car(state, actions):
+    p, v = state
+    out = []
+    for a in actions:
+        v = v + (a - 1) * 0.001 - 0.0025 * math.cos(3 * p)
+        v = max(-0.07, min(0.07, v))
+        p = max(-1.2, min(0.6, p + v))
+        if p == -1.2 and v < 0:
+            v = 0.0
+        term = p >= 0.5 and v >= 0
+        out.append(([p, v], -1.0, term))
+        if term:
+            break
+    return out
+
+def mountain_car_continuous(state, actions):
+    p, v = state
+    out = []
+    for a in actions:
+        f = max(-1.0, min(1.0, a))
+        v = v + f * 0.0015 - 0.0025 * math.cos(3 * p)
+        v = max(-0.07, min(0.07, v))
+        p = max(-1.2, min(0.6, p + v))
+        if p == -1.2 and v < 0:
+            v = 0.0
+        term = p >= 0.45 and v >= 0
+        r = (100.0 if term else 0.0) - 0.1 * a * a
+        out.append(([p, v], r, term))
+        if term:
+            break
+    return out
+
+def acrobot_derivs(y, torque):
+    m1 = m2 = 1.0; l1 = 1.0; lc1 = lc2 = 0.5; i1 = i2 = 1.0; g = 9.8
+    t1, t2, w1, w2 = y
+    d1 = m1 * lc1 ** 2 + m2 * (l1 ** 2 + lc2 ** 2 + 2 * l1 * lc2 * math.cos(t2)) + i1 + i2
+    d2 = m2 * (lc2 ** 2 + l1 * lc2 * math.cos(t2)) + i2
+    phi2 = m2 * lc2 * g * math.cos(t1 + t2 - math.pi / 2)
+    phi1 = (-m2 * l1 * lc2 * w2 ** 2 * math.sin(t2) - 2 * m2 * l1 * lc2 * w2 * w1 * math.sin(t2)
+            + (m1 * lc1 + m2 * l1) * g * math.cos(t1 - math.pi / 2) + phi2)
+    a2 = (torque + d2 / d1 * phi1 - m2 * l1 * lc2 * w1 ** 2 * math.sin(t2) - phi2) / (m2 * lc2 ** 2 + i2 - d2 ** 2 / d1)
+    a1 = -(d2 * a2 + phi1) / d1
+    return [w1, w2, a1, a2]
+
+def acrobot(state, actions):
+    y = list(state)
+    dt = 0.2
+    out = []
+    for a in actions:
+        torque = [-1.0, 0.0, 1.0][a]
+        k1 = acrobot_derivs(y, torque)
+        k2 = acrobot_derivs([y[i] + dt / 2 * k1[i] for i in range(4)], torque)
+        k3 = acrobot_derivs([y[i] + dt / 2 * k2[i] for i in range(4)], torque)
+        k4 = acrobot_derivs([y[i] + dt * k3[i] for i in range(4)], torque)
+        y = [y[i] + dt / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) for i in range(4)]
+        for i in (0, 1):
+            while y[i] > math.pi: y[i] -= 2 * math.pi
+            while y[i] < -math.pi: y[i] += 2 * math.pi
+        y[2] = max(-4 * math.pi, min(4 * math.pi, y[2]))
+        y[3] = max(-9 * math.pi, min(9 * math.pi, y[3]))
+        term = -math.cos(y[0]) - math.cos(y[0] + y[1]) > 1.0
+        obs = [math.cos(y[0]), math.sin(y[0]), math.cos(y[1]), math.sin(y[1]), y[2], y[3]]
+        out.append((obs, 0.0 if term else -1.0, term))
+        if term:
+            break
+    return out
+
+def pendulum(state, actions):
+    th, thd = state
+    g, m, l, dt = 10.0, 1.0, 1.0, 0.05
+    out = []
+    for a in actions:
+        u = max(-2.0, min(2.0, a))
+        norm = math.fmod(th + math.pi, 2 * math.pi)
+        if norm < 0: norm += 2 * math.pi
+        norm -= math.pi
+        cost = norm ** 2 + 0.1 * thd ** 2 + 0.001 * u ** 2
+        thd = thd + (3 * g / (2 * l) * math.sin(th) + 3.0 / (m * l ** 2) * u) * dt
+        thd = max(-8.0, min(8.0, thd))
+        th = th + thd * dt
+        out.append(([math.cos(th), math.sin(th), thd], -cost, False))
+    return out
+
+def emit(name, start, actions, steps):
+    print(f"    // {name}: start {start}, actions {actions}")
+    print(f"    static let {name} = ReferenceTrajectory(")
+    print(f"        start: {list(start)!r},")
+    print("        actions: [" + ", ".join(repr(float(a)) for a in actions) + "],")
+    print("        steps: [")
+    for obs, r, term in steps:
+        print(f"            .init(observation: [{', '.join(repr(float(o)) for o in obs)}], reward: {r!r}, terminated: {'true' if term else 'false'}),")
+    print("        ])")
+
+HEADER = """// Generated by Scripts/reference/classic_control.py: an independent float64 implementation of
+// the published classic-control equations (Gymnasium documentation; Sutton & Barto's book
+// dynamics for the acrobot). Do not edit by hand; rerun the script.
+//
+// Cross-check (Scripts/reference/compare_with_gymnasium.py, not part of the build): these
+// trajectories were compared with gymnasium 1.4.0's own environments from the same start
+// states: CartPole, MountainCar and Acrobot agree exactly; Pendulum and MountainCarContinuous
+// within 5e-9 and 4e-8 (gymnasium casts the action, resp. the state, to float32).
+
+/// A trajectory of a classic-control environment from a given start state.
+struct ReferenceTrajectory {
+    struct Step {
+        /// The full-precision observation after the step.
+        var observation: [Double]
+        var reward: Double
+        var terminated: Bool
+    }
+    /// The physical state the episode starts from (the environment's `State` fields in order).
+    var start: [Double]
+    /// Action indices (discrete environments) or one-component actions (continuous ones).
+    var actions: [Double]
+    /// One entry per step, until termination.
+    var steps: [Step]
+}
+
+enum ReferenceTrajectories {"""
+
+if __name__ == "__main__":
+    print(HEADER)
+    emit("cartPole", (0.01, -0.02, 0.03, 0.04), [1, 1, 0, 1, 0, 0, 1, 1], cartpole((0.01, -0.02, 0.03, 0.04), [1, 1, 0, 1, 0, 0, 1, 1]))
+    emit("cartPoleFalls", (0.0, 0.0, 0.2, 0.5), [1, 1], cartpole((0.0, 0.0, 0.2, 0.5), [1, 1]))
+    emit("mountainCar", (-0.5, 0.0), [2, 2, 0, 1, 2, 0], mountain_car((-0.5, 0.0), [2, 2, 0, 1, 2, 0]))
+    emit("mountainCarWall", (-1.19, -0.05), [0, 2], mountain_car((-1.19, -0.05), [0, 2]))
+    emit("mountainCarGoal", (0.49, 0.02), [2, 2], mountain_car((0.49, 0.02), [2, 2]))
+    emit("mountainCarContinuous", (-0.5, 0.0), [0.5, -1.5, 2.0, 0.1], mountain_car_continuous((-0.5, 0.0), [0.5, -1.5, 2.0, 0.1]))
+    emit("mountainCarContinuousGoal", (0.44, 0.03), [1.0, 1.0], mountain_car_continuous((0.44, 0.03), [1.0, 1.0]))
+    emit("acrobot", (0.05, -0.03, 0.02, -0.01), [2, 2, 0, 1, 2, 2, 0, 0, 1, 2], acrobot((0.05, -0.03, 0.02, -0.01), [2, 2, 0, 1, 2, 2, 0, 0, 1, 2]))
+    emit("acrobotFast", (3.0, -2.9, 12.0, -27.0), [2, 0, 2, 0], acrobot((3.0, -2.9, 12.0, -27.0), [2, 0, 2, 0]))
+    emit("acrobotTerminal", (2.8, 0.2, 0.0, 0.0), [1, 1], acrobot((2.8, 0.2, 0.0, 0.0), [1, 1]))
+    emit("pendulum", (1.0, -0.5), [1.5, -3.0, 0.0, 2.5, -0.7], pendulum((1.0, -0.5), [1.5, -3.0, 0.0, 2.5, -0.7]))
+    emit("pendulumWrapped", (4.0, 7.9), [2.0, 2.0, -2.0], pendulum((4.0, 7.9), [2.0, 2.0, -2.0]))
+    print("}")
