@@ -21,7 +21,7 @@ struct BenchScores: ParsableCommand {
         buffer), the same into a freshly allocated buffer, the speed-up (loop / batched), and \
         the batched time over the bandwidth floor (filling an already mapped B × P buffer, measured \
         in the same run). Times are medians of --repetitions runs (at most 3 for Jacobians over \
-        256 MiB). Cases whose Jacobian exceeds 2 GiB are skipped (W3, B = 4096, float64). \
+        256 MiB, 2 over 1 GiB). Cases whose Jacobian exceeds 2 GiB are skipped (W3, B = 4096, float64). \
         Progress goes to stderr, the table to stdout. Workloads (built in, as in workloads.json): \
         W1 Gaussian 17→64→64→6 (P = 5708), W2 categorical 4→32→2 (P = 226), \
         W3 Gaussian 64→256→256→8 (P = 84496), W4 categorical 8→64→64→4 (P = 4996, not run by default).
@@ -106,6 +106,6 @@ struct BenchScores: ParsableCommand {
         print("")
         print("* per-sample loop timed on the first \(configuration.loopSampleLimit) samples and scaled to B.")
         print("batched: one per-sample Jacobian call into a reused B × P buffer; fresh: into a new buffer; floor: filling the reused buffer.")
-        print("Medians of \(configuration.repetitions) runs (3 for Jacobians over 256 MiB); BLAS threads: \(LinearAlgebra.threadCount); total \(String(format: "%.0f", Date().timeIntervalSince(start))) s.")
+        print("Medians of \(configuration.repetitions) runs (at most 3 for Jacobians over 256 MiB, 2 over 1 GiB); BLAS threads: \(LinearAlgebra.threadCount); total \(String(format: "%.0f", Date().timeIntervalSince(start))) s.")
     }
 }

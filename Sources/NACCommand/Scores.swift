@@ -16,7 +16,7 @@ struct Scores: ParsableCommand {
         case --actions gives a .npy file of actions (B × A floats, or B integer indices).
 
         Ψ[b, p] = ∂ log π(a_b | s_b) / ∂θ_p, with θ in the file's documented order, is written to \
-        --out as a C-order array of shape (B, P); --log-probs writes log π(a_b | s_b) (shape (B,)). \
+        --out as a C-order array of shape (B, P); --log-probs writes log π(a_b | s_b) (shape (B,)), --parameters writes θ (shape (P,)). \
         Both are computed in --dtype (default float64) and written with that dtype.
 
         Example: nac scores reference_scores_W1.json reference_scores_W1.json --out scores.npy
@@ -26,6 +26,7 @@ struct Scores: ParsableCommand {
     @Argument(help: "The batch: a JSON file with observations and actions, or a .npy file of observations.") var batch: String
     @Option(help: "Where to write the score matrix (.npy, shape (B, P)).") var out: String
     @Option(name: .customLong("log-probs"), help: "Where to write the log-probabilities (.npy, shape (B,)).") var logProbs: String?
+    @Option(help: "Where to write the policy's parameters θ (.npy, shape (P,)), in the documented order.") var parameters: String?
     @Option(help: "Actions as a .npy file, when BATCH is a .npy file of observations.") var actions: String?
     @Option(help: "Scalar type of the computation and the output: float32 or float64.") var dtype: String = "float64"
     @Option(name: .customLong("chunk-size"), help: "Rows per engine pass (default: the whole batch), to bound memory.") var chunkSize: Int?
@@ -77,6 +78,7 @@ struct Scores: ParsableCommand {
         do {
             try NumPyArray(psi).write(to: URL(fileURLWithPath: out))
             if let logProbs { try NumPyArray(logProbabilities).write(to: URL(fileURLWithPath: logProbs)) }
+            if let parameters { try NumPyArray(policyModel.parameters).write(to: URL(fileURLWithPath: parameters)) }
         } catch { throw CommandError("\(error)") }
         var message = "nac scores: \(model.kindName), B = \(psi.rows), P = \(psi.columns), \(dtype): wrote \(out)"
         if let logProbs { message += " and \(logProbs)" }

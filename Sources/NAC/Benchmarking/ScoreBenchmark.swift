@@ -12,7 +12,8 @@
 ///   into a newly allocated matrix each time (page faults included).
 /// - **floor**: filling the reused B × P buffer with a constant, measured in the same run: no
 ///   implementation can produce Ψ faster than it can write it.
-/// Each time is the median of `repetitions` runs (of the whole loop for the loop time).
+/// Each time is the median of the runs (of the whole loop for the loop time); large cases use
+/// fewer runs (`Configuration.repetitions(forJacobianBytes:)`).
 public enum ScoreBenchmark {
     /// What to run.
     public struct Configuration: Sendable {
@@ -20,8 +21,8 @@ public enum ScoreBenchmark {
         public var batchSizes: [Int]
         public var scalarTypes: [ScalarType]
         public var repetitions: Int
-        /// Cases whose Jacobian is larger than this many bytes use at most 3 repetitions (their
-        /// single runs are long and steady).
+        /// Cases whose Jacobian is larger than this many bytes use at most 3 repetitions (see
+        /// `repetitions(forJacobianBytes:)`).
         public var largeCaseBytes: Int
         public var loopSampleLimit: Int
         public var seed: UInt64
@@ -39,6 +40,14 @@ public enum ScoreBenchmark {
             self.largeCaseBytes = largeCaseBytes
             self.loopSampleLimit = loopSampleLimit
             self.seed = seed
+        }
+
+        /// The repetitions used for a case: `repetitions`, at most 3 above `largeCaseBytes`, at
+        /// most 2 above 1 GiB (single runs of those are long and steady).
+        public func repetitions(forJacobianBytes bytes: Int) -> Int {
+            if bytes > 1 << 30 { return min(repetitions, 2) }
+            if bytes > largeCaseBytes { return min(repetitions, 3) }
+            return repetitions
         }
 
         /// The cases in run order (workload, then batch size, then scalar type), with skipped ones marked.
@@ -91,7 +100,7 @@ public enum ScoreBenchmark {
     ) -> Result {
         let c = ScoreBenchmarkCase<S>(workload: workload, batchSize: batchSize, seed: configuration.seed)
         let bytes = workload.jacobianBytes(batchSize: batchSize, scalarType: ScalarType.of(S.self))
-        let reps = bytes > configuration.largeCaseBytes ? min(configuration.repetitions, 3) : configuration.repetitions
+        let reps = configuration.repetitions(forJacobianBytes: bytes)
         var buffer = c.makeScoreBuffer()
 
         // Floor first (the buffer is mapped by makeScoreBuffer).
