@@ -24,11 +24,13 @@ public struct ScoreBenchmarkCase<Scalar: NACScalar>: Sendable {
         let mlp = MLP<Double>(layerSizes: workload.layerSizes)
         var theta = [Double](repeating: 0, count: mlp.parameterCount)
         mlp.initializeParameters(&theta, using: &g, initialization: .workloadTiming)
+        if workload.family == .gaussian {
+            for _ in 0..<workload.outputDimension { theta.append(-0.5 + 0.1 * g.normal(Double.self)) }
+        }
         let observations = Matrix<Double>.randomNormal(rows: batchSize, columns: workload.observationDimension, using: &g)
         let toScalar = { (x: [Double]) in x.map { Scalar($0) } }
         switch workload.family {
         case .gaussian:
-            for _ in 0..<workload.outputDimension { theta.append(-0.5 + 0.1 * g.normal(Double.self)) }
             let reference = GaussianPolicy(meanNetwork: mlp, parameters: theta)
             let a = try! reference.sample(observations: observations, using: &g)
             policy = GaussianPolicy(meanNetwork: MLP<Scalar>(layerSizes: workload.layerSizes), parameters: toScalar(theta))
