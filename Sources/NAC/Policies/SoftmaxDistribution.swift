@@ -1,0 +1,63 @@
+import RealModule
+
+/// The formulas of the categorical distribution p = softmax(logits) shared by the categorical
+/// policies:
+///
+///     log p_a = x_a − log Σ_c e^{x_c}
+///     H       = −Σ_a p_a log p_a
+///     KL(1‖2) = Σ_a p1_a (log p1_a − log p2_a)
+enum SoftmaxDistribution {
+    /// Records log softmax(logits)[a_b] per row (B × 1); the actions input holds indices.
+    static func logProbability<Scalar: NACScalar>(logits: Variable<Scalar>, actions: Variable<Scalar>) -> Variable<Scalar> {
+        let indices = actions.value.elements.map { Int($0) }
+        return logits.logSoftmax().gather(columns: indices)
+    }
+
+    /// log softmax of every row, computed stably.
+    static func logProbabilities<Scalar: NACScalar>(logits: Matrix<Scalar>) -> Matrix<Scalar> {
+        var out = logits
+        let n = logits.columns
+        for r in 0..<logits.rows {
+            let row = logits.elements[(r * n)..<((r + 1) * n)]
+            let m = row.max()!
+            var s: Scalar = 0
+            for x in row { s += Scalar.exp(x - m) }
+            let lse = m + Scalar.log(s)
+            for c in 0..<n { out.elements[r * n + c] -= lse }
+        }
+        return out
+    }
+
+    static func entropy<Scalar: NACScalar>(logProbabilities lp: Matrix<Scalar>) -> [Scalar] {
+        let n = lp.columns
+        return (0..<lp.rows).map { r in
+            var h: Scalar = 0
+            for c in 0..<n {
+                let l = lp.elements[r * n + c]
+                let p = Scalar.exp(l)
+                if p > 0 { h -= p * l }
+            }
+            return h
+        }
+    }
+
+    static func klDivergence<Scalar: NACScalar>(_ lp1: Matrix<Scalar>, _ lp2: Matrix<Scalar>) -> [Scalar] {
+        let n = lp1.columns
+        return (0..<lp1.rows).map { r in
+            var kl: Scalar = 0
+            for c in 0..<n {
+                let l1 = lp1.elements[r * n + c]
+                let p = Scalar.exp(l1)
+                if p > 0 { kl += p * (l1 - lp2.elements[r * n + c]) }
+            }
+            return kl
+        }
+    }
+
+    static func sample<Scalar: NACScalar>(logProbabilities lp: Matrix<Scalar>, using generator: inout Xoshiro256StarStar) -> [Int] {
+        let n = lp.columns
+        return (0..<lp.rows).map { r in
+            generator.categorical((0..<n).map { Scalar.exp(lp.elements[r * n + $0]) })
+        }
+    }
+}
