@@ -102,8 +102,9 @@ import Testing
         let wc = params.matrix(rows: 1, columns: 2), p = params.vector(3), q = params.vector(2)
         var rng = Xoshiro256StarStar(seed: 75)
         let x = rng.normalMatrix(shape.batch, 2)
-        checkOperation("concat(batched, batched) \(shape.testDescription)", parameters: params, inputs: [x]) { tape, x in
-            tape.concatenateColumns([tape.dense(x[0], weight: w1).tanh(), tape.dense(x[0], weight: w2)])
+        checkOperation("concat(a, b, a) \(shape.testDescription)", parameters: params, inputs: [x]) { tape, x in
+            let a = tape.dense(x[0], weight: w1).tanh()
+            return tape.concatenateColumns([a, tape.dense(x[0], weight: w2), a])
         }
         checkOperation("concat(batched, unbatched row) \(shape.testDescription)", parameters: params, inputs: [x]) { tape, x in
             let h = tape.concatenateColumns([tape.dense(x[0], weight: w1), tape.parameter(p).sin()])

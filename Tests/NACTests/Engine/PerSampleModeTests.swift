@@ -228,6 +228,38 @@ import Testing
         #expect(calls == 2)
     }
 
+    /// A function is `Sendable`: concurrent calls from several tasks (each with its own tape)
+    /// give the serial results.
+    @Test func concurrentCallsAgreeWithSerialCalls() async throws {
+        let r = Self.rollout(state: 3, steps: 2, seed: 950)
+        let f = Self.rolloutFunction(r)
+        var rng = Xoshiro256StarStar(seed: 951)
+        let inputs = [rng.normalMatrix(6, 3), rng.normalMatrix(6, 2)]
+        let v = rng.normals(r.count)
+        let theta = r.theta
+        let serialJ = try f.perSampleJacobian(at: theta, inputs: inputs).jacobian
+        let serialJT = try f.perSampleJacobianWithTangent(at: theta, inputs: inputs, parameterDirection: v).jacobianTangent
+        let serialHv = f.hessianVectorProduct(at: theta, inputs: inputs, vector: v).hessianVector
+        let results = try await withThrowingTaskGroup(of: (Matrix<Double>, Matrix<Double>, [Double]).self) { group in
+            for k in 0..<6 {
+                group.addTask {
+                    let j = try f.perSampleJacobian(at: theta, inputs: inputs, chunkSize: k % 2 == 0 ? nil : 4).jacobian
+                    let jt = try f.perSampleJacobianWithTangent(at: theta, inputs: inputs, parameterDirection: v).jacobianTangent
+                    return (j, jt, f.hessianVectorProduct(at: theta, inputs: inputs, vector: v).hessianVector)
+                }
+            }
+            var all = [(Matrix<Double>, Matrix<Double>, [Double])]()
+            for try await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == 6)
+        for (j, jt, hv) in results {
+            expectClose(j, serialJ, within: EngineTolerance.reference, "concurrent J")
+            expectClose(jt, serialJT, within: EngineTolerance.reference, "concurrent J̇")
+            expectClose(hv, serialHv, within: EngineTolerance.reference, "concurrent Hv")
+        }
+    }
+
     // MARK: Refusals
 
     enum Mixer: String, Sendable, CaseIterable { case sumOverBatch, meanOverBatch, custom }

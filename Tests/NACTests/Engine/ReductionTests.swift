@@ -94,6 +94,28 @@ import Testing
         for v in h.evaluate(at: params.theta, inputs: [x]).elements { #expect(abs(v - 1) <= 1e-14) }
     }
 
+    /// Action masking: logits + a constant row with −∞ in the masked columns, then logSoftmax
+    /// and gather of unmasked actions (and logSumExp): finite and right in every mode (the
+    /// masked softmax entries are exactly 0, so no ∞ · 0 reaches any derivative).
+    @Test(arguments: [1, 5])
+    func maskedLogits(_ batch: Int) {
+        var params = ParameterBuilder(seed: 670)
+        let w = params.matrix(rows: 4, columns: 3), b = params.vector(4)
+        var rng = Xoshiro256StarStar(seed: 67)
+        let x = rng.normalMatrix(batch, 3)
+        let actions = (0..<batch).map { [0, 2, 3][$0 % 3] }
+        let mask: [Double] = [0, -.infinity, 0, 0]
+        let f = DifferentiableFunction<Double>(parameterCount: params.count) { tape, x in
+            (tape.dense(x[0], weight: w, bias: b) + tape.constant(row: mask)).logSoftmax()
+                .gather(columns: Array(actions[tape.rows]))
+        }
+        EngineModes.check(EngineCase(name: "masked log-softmax B=\(batch)", function: f, theta: params.theta, inputs: [x]))
+        let g = DifferentiableFunction<Double>(parameterCount: params.count) { tape, x in
+            (tape.dense(x[0], weight: w, bias: b) + tape.constant(row: mask)).logSumExp()
+        }
+        EngineModes.check(EngineCase(name: "masked logSumExp B=\(batch)", function: g, theta: params.theta, inputs: [x]))
+    }
+
     // MARK: Batch reductions (reduced mode only)
 
     enum BatchReduction: String, Sendable, CaseIterable {
