@@ -168,6 +168,45 @@ import Testing
         }
     }
 
+    /// Integral powers are polynomials: their derivatives are finite everywhere, including at
+    /// x = 0 where x^(p−1) or x^(p−2) is infinite but multiplied by a zero coefficient
+    /// (p = 0: f′ = f″ = 0; p = 1: f″ = 0).
+    @Test(arguments: [0.0, 1, 2, 3])
+    func integralPowersHaveFiniteDerivativesAtZero(_ p: Double) {
+        let xs: [Double] = [0, -0.5, 1.5]
+        var y = [Double](repeating: 0, count: 3), d1 = y, d2 = y
+        for float in [false, true] {
+            if float {
+                var yf = [Float](repeating: 0, count: 3), d1f = yf, d2f = yf
+                xs.map(Float.init).withUnsafeBufferPointer { px in
+                    Float.evaluate(.power(p), x: px.baseAddress!, count: 3, value: &yf, firstDerivative: &d1f,
+                                   secondDerivative: &d2f)
+                }
+                (y, d1, d2) = (yf.map(Double.init), d1f.map(Double.init), d2f.map(Double.init))
+            } else {
+                xs.withUnsafeBufferPointer { px in
+                    Double.evaluate(.power(p), x: px.baseAddress!, count: 3, value: &y, firstDerivative: &d1,
+                                    secondDerivative: &d2)
+                }
+            }
+            let n = Int(p)
+            for (i, x) in xs.enumerated() {
+                let ey = Double.pow(x, n)
+                let e1 = n == 0 ? 0 : p * Double.pow(x, n - 1)
+                let e2 = n < 2 ? 0 : p * (p - 1) * Double.pow(x, n - 2)
+                #expect(y[i] == ey && d1[i] == e1 && d2[i] == e2,
+                        "power(\(p)) at \(x) (\(float ? "Float" : "Double")): (\(y[i]), \(d1[i]), \(d2[i])), expected (\(ey), \(e1), \(e2))")
+            }
+        }
+        // In the engine: the Hessian-vector product of Σ w · x^p at x containing 0 is finite.
+        let f = DifferentiableFunction<Double>(parameterCount: 2) { tape, x in
+            (x[0] * tape.parameter(ParameterSlice(offset: 0, count: 2))).power(p).sumAlongFeatures()
+        }
+        let x = Matrix<Double>([[0, 1], [2, 0]])
+        let hv = f.hessianVectorProduct(at: [1, 1], inputs: [x], vector: [1, -1])
+        #expect((hv.gradient + hv.hessianVector).allSatisfy { $0.isFinite }, "power(\(p)): \(hv)")
+    }
+
     /// Large arguments stay finite where the closed forms would overflow.
     @Test func sigmoidAndSoftplusAreStableForLargeArguments() {
         let xs: [Double] = [-800, -40, 40, 800]
