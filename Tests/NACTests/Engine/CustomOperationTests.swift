@@ -5,33 +5,7 @@ import Testing
 /// a custom rule inside a Hessian-vector product and a per-sample Jacobian tangent — against
 /// central differences and against the same functions written with built-in operations.
 @Suite struct CustomOperationTests {
-    // MARK: Operations
-
-    /// y = x³ elementwise, written without `power`.
-    static func cube<S: NACScalar>() -> CustomOperation<S> {
-        CustomOperation(
-            name: "cube",
-            primal: { x in x[0].elementwiseMultiplied(by: x[0]).elementwiseMultiplied(by: x[0]) },
-            tangent: { x, _, dx in
-                guard let d = dx[0] else { return .zeros(rows: x[0].rows, columns: x[0].columns) }
-                return x[0].elementwiseMultiplied(by: x[0]).elementwiseMultiplied(by: d) * 3
-            },
-            adjoint: { x, _, ybar in [ybar * x[0] * x[0] * 3] })
-    }
-
-    /// y = x₁ ⊙ sin(x₂) with broadcasting (either input may be a row 1 × n or a column B × 1).
-    static func timesSine<S: NACScalar>() -> CustomOperation<S> {
-        CustomOperation(
-            name: "x₁ sin x₂",
-            primal: { x in x[0].elementwiseMultiplied(by: x[1].applying(.sin)) },
-            tangent: { x, y, dx in
-                var t = Matrix<S>.zeros(rows: y.rows, columns: y.columns)
-                if let d0 = dx[0] { t += d0.elementwiseMultiplied(by: x[1].applying(.sin)) }
-                if let d1 = dx[1] { t += x[0].elementwiseMultiplied(by: x[1].applying(.cos)).elementwiseMultiplied(by: d1) }
-                return t
-            },
-            adjoint: { x, _, ybar in [ybar * x[1].applying(.sin), ybar * x[0] * x[1].applying(.cos)] })
-    }
+    // MARK: Operations (cube and x₁ sin x₂ are in Support/EngineTestSupport.swift)
 
     /// y = x₁ ⊙ m where m gets no derivative (its adjoint is nil and its tangent ignored):
     /// equal to x₁ ⊙ stopGradient(m).
@@ -57,25 +31,11 @@ import Testing
 
     // MARK: A custom rule inside an MLP, in every mode
 
-    struct MLP: Sendable {
-        var w0, b0, w1, b1, w2, b2: ParameterSlice
-        var theta: [Double]
-        var count: Int
-
-        init(inputs: Int, hidden: Int, seed: UInt64) {
-            var p = ParameterBuilder(seed: seed)
-            w0 = p.matrix(rows: hidden, columns: inputs); b0 = p.vector(hidden)
-            w1 = p.matrix(rows: hidden, columns: hidden); b1 = p.vector(hidden)
-            w2 = p.matrix(rows: 1, columns: hidden); b2 = p.vector(1)
-            theta = p.theta; count = p.count
-        }
-    }
-
     @Test(arguments: [Shape(batch: 1, width: 2), Shape(batch: 3, width: 3), Shape(batch: 7, width: 4)])
     func cubeInsideAnMLP(_ shape: Shape) {
-        let m = MLP(inputs: 2, hidden: shape.width, seed: 800)
+        let m = TestMLP(inputs: 2, hidden: shape.width, seed: 800)
         let x = Matrix<Double>.randomNormal(rows: shape.batch, columns: 2, seed: 80)
-        let op: CustomOperation<Double> = Self.cube()
+        let op: CustomOperation<Double> = TestCustomOperations.cube()
         let custom = DifferentiableFunction<Double>(parameterCount: m.count) { tape, x in
             let h = tape.dense(x[0], weight: m.w0, bias: m.b0).tanh()
             let c = tape.apply(op, [tape.dense(h, weight: m.w1, bias: m.b1)])
@@ -92,9 +52,9 @@ import Testing
 
     @Test(arguments: [Shape(batch: 1, width: 3), Shape(batch: 3, width: 2), Shape(batch: 7, width: 4)])
     func timesSineInsideAnMLP(_ shape: Shape) {
-        let m = MLP(inputs: 2, hidden: shape.width, seed: 810)
+        let m = TestMLP(inputs: 2, hidden: shape.width, seed: 810)
         let x = Matrix<Double>.randomNormal(rows: shape.batch, columns: 2, seed: 81)
-        let op: CustomOperation<Double> = Self.timesSine()
+        let op: CustomOperation<Double> = TestCustomOperations.timesSine()
         let custom = DifferentiableFunction<Double>(parameterCount: m.count) { tape, x in
             let h = tape.dense(x[0], weight: m.w0, bias: m.b0).tanh()
             let y = tape.apply(op, [h, tape.dense(h, weight: m.w1, bias: m.b1)])
@@ -116,7 +76,7 @@ import Testing
         var params = ParameterBuilder(seed: 820)
         let w = params.matrix(rows: 3, columns: 2), p = params.vector(3), wc = params.matrix(rows: 1, columns: 2)
         let x = Matrix<Double>.randomNormal(rows: 5, columns: 2, seed: 82)
-        let op: CustomOperation<Double> = Self.timesSine()
+        let op: CustomOperation<Double> = TestCustomOperations.timesSine()
         checkOperation("x₁ sin x₂ with x₂ a parameter row", parameters: params, inputs: [x]) { tape, x in
             tape.apply(op, [tape.dense(x[0], weight: w), tape.parameter(p)])
         }

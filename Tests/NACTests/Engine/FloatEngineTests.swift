@@ -56,8 +56,8 @@ import Testing
         }
     }
 
-    static func cubeMLP<S: NACScalar>(_ m: CustomOperationTests.MLP) -> DifferentiableFunction<S> {
-        let op: CustomOperation<S> = CustomOperationTests.cube()
+    static func cubeMLP<S: NACScalar>(_ m: TestMLP) -> DifferentiableFunction<S> {
+        let op: CustomOperation<S> = TestCustomOperations.cube()
         return DifferentiableFunction(parameterCount: m.count) { tape, x in
             let h = tape.dense(x[0], weight: m.w0, bias: m.b0).tanh()
             return tape.dense(tape.apply(op, [tape.dense(h, weight: m.w1, bias: m.b1)]), weight: m.w2, bias: m.b2)
@@ -98,7 +98,7 @@ import Testing
                                inputs: [floatMatrix(3, 2, &rng), floatMatrix(3, 1, &rng)]))
         }
         do {
-            let m = CustomOperationTests.MLP(inputs: 2, hidden: 3, seed: 1210)
+            let m = TestMLP(inputs: 2, hidden: 3, seed: 1210)
             result.append(Pair(name: "MLP with custom cube", float: cubeMLP(m), double: cubeMLP(m),
                                theta: floats(m.count, &rng, scale: 0.5), inputs: [floatMatrix(6, 2, &rng)]))
         }

@@ -611,8 +611,50 @@ struct Shape: Sendable, CustomTestStringConvertible {
     var batch: Int
     var width: Int
     var testDescription: String { "B=\(batch), n=\(width)" }
+}
 
-    /// B ∈ {1, 3, 7}, widths from 1 to 5.
-    static let standard = [Shape(batch: 1, width: 1), Shape(batch: 3, width: 2), Shape(batch: 7, width: 5),
-                           Shape(batch: 3, width: 4)]
+// MARK: - Shared functions
+
+/// Custom operations shared by CustomOperationTests and FloatEngineTests.
+enum TestCustomOperations {
+    /// y = x³ elementwise, written without `power`.
+    static func cube<S: NACScalar>() -> CustomOperation<S> {
+        CustomOperation(
+            name: "cube",
+            primal: { x in x[0].elementwiseMultiplied(by: x[0]).elementwiseMultiplied(by: x[0]) },
+            tangent: { x, _, dx in
+                guard let d = dx[0] else { return .zeros(rows: x[0].rows, columns: x[0].columns) }
+                return x[0].elementwiseMultiplied(by: x[0]).elementwiseMultiplied(by: d) * 3
+            },
+            adjoint: { x, _, ybar in [ybar * x[0] * x[0] * 3] })
+    }
+
+    /// y = x₁ ⊙ sin(x₂) with broadcasting (either input may be a row 1 × n or a column B × 1).
+    static func timesSine<S: NACScalar>() -> CustomOperation<S> {
+        CustomOperation(
+            name: "x₁ sin x₂",
+            primal: { x in x[0].elementwiseMultiplied(by: x[1].applying(.sin)) },
+            tangent: { x, y, dx in
+                var t = Matrix<S>.zeros(rows: y.rows, columns: y.columns)
+                if let d0 = dx[0] { t += d0.elementwiseMultiplied(by: x[1].applying(.sin)) }
+                if let d1 = dx[1] { t += x[0].elementwiseMultiplied(by: x[1].applying(.cos)).elementwiseMultiplied(by: d1) }
+                return t
+            },
+            adjoint: { x, _, ybar in [ybar * x[1].applying(.sin), ybar * x[0] * x[1].applying(.cos)] })
+    }
+}
+
+/// A two-hidden-layer MLP layout (w0, b0, w1, b1, w2, b2) with seeded θ.
+struct TestMLP: Sendable {
+    var w0, b0, w1, b1, w2, b2: ParameterSlice
+    var theta: [Double]
+    var count: Int
+
+    init(inputs: Int, hidden: Int, seed: UInt64) {
+        var p = ParameterBuilder(seed: seed)
+        w0 = p.matrix(rows: hidden, columns: inputs); b0 = p.vector(hidden)
+        w1 = p.matrix(rows: hidden, columns: hidden); b1 = p.vector(hidden)
+        w2 = p.matrix(rows: 1, columns: hidden); b2 = p.vector(1)
+        theta = p.theta; count = p.count
+    }
 }
