@@ -304,7 +304,8 @@ func scalarHead<S: NACScalar>(_ y: Variable<S>) -> Variable<S> {
 ///   tangents) vs differences of the gradients, `hessianVectorProduct` vs differences of ∇θ,
 ///   `outputWeightsTangent`;
 /// - per-sample modes (when the output is B × 1, batched, and nothing mixes samples): J (into a
-///   NaN-filled buffer) vs differences, chunked (1, 2, B, B + 3) and streamed J equal to the whole,
+///   NaN-filled buffer) vs differences, J in chunks of 2 and streamed in chunks of 3 (Σ JᵀJ)
+///   equal to the whole (every chunk size, 1, 2, B, > B, is in PerSampleModeTests),
 ///   Σ_b ω_b J_b equal to the reverse gradient, `perSampleJacobianWithTangent` vs differences of J
 ///   along each direction and, for ẋ only, vs the θ-differences of the JVP in x, and the
 ///   Fisher-vector product vs Jᵀ diag(ω) J v / Σω + λv with non-uniform ω. Otherwise the
