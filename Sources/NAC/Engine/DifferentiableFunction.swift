@@ -148,7 +148,7 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
         public var parametersTangent: [Scalar]
         /// Input gradients (when requested).
         public var inputs: [Matrix<Scalar>]
-        /// Their tangents (when requested).
+        /// Their tangents (when input gradients are requested; zero without directions or ω̇).
         public var inputsTangent: [Matrix<Scalar>]
     }
 
@@ -189,7 +189,8 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
                         let (a, at) = context.leafAdjoint(node)
                         let shape = (inputs[i].rows, inputs[i].columns)
                         inputAdjoints.append(a?.matrix ?? .zeros(rows: shape.0, columns: shape.1))
-                        if carries { inputAdjointTangents.append(at?.matrix ?? .zeros(rows: shape.0, columns: shape.1)) }
+                        // Zero when nothing carries tangents (like `parametersTangent`), never missing.
+                        inputAdjointTangents.append(at?.matrix ?? .zeros(rows: shape.0, columns: shape.1))
                     }
                 }
             }

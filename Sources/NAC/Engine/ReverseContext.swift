@@ -72,6 +72,15 @@ final class ReverseContext<Scalar: NACScalar> {
 
     /// Seeds the output's adjoint and adjoint tangent, then runs every pullback in reverse order.
     func run(output: Int, seed: Block<Scalar>, seedTangent: Block<Scalar>?) {
+        // The output may be a parameter leaf itself (θ[slice] returned as is, unbatched, so only
+        // in the reduced mode): no operation routes a leaf's adjoint, so add the seed directly.
+        if mode == .reduced, case .parameter(let slice) = tape.nodes[output].leaf {
+            for (t, s) in [(target, Optional(seed)), (tangentTarget, carriesTangents ? seedTangent : nil)] {
+                guard let t, let s else { continue }
+                for k in 0..<slice.count { t[slice.offset + k] += s.base[k] }
+            }
+            return
+        }
         adjoints[output] = seed
         adjointTangents[output] = carriesTangents ? seedTangent : nil
         for i in stride(from: output, through: 0, by: -1) {

@@ -47,8 +47,15 @@ extension NACScalar {
             func pow(_ base: Self, _ e: Self, _ ne: Int) -> Self {
                 integral ? Self.pow(base, ne) : Self.pow(base, e)
             }
-            if let d1 { for i in 0..<count { d1[i] = p * pow(x[i], p - 1, n - 1) } }
-            if let d2 { for i in 0..<count { d2[i] = p * (p - 1) * pow(x[i], p - 2, n - 2) } }
+            // A zero coefficient (p = 0; p = 1 for f″) gives exactly 0, not 0 · ∞ at x = 0.
+            if let d1 {
+                if p == 0 { d1.update(repeating: 0, count: count) }
+                else { for i in 0..<count { d1[i] = p * pow(x[i], p - 1, n - 1) } }
+            }
+            if let d2 {
+                if p * (p - 1) == 0 { d2.update(repeating: 0, count: count) }
+                else { for i in 0..<count { d2[i] = p * (p - 1) * pow(x[i], p - 2, n - 2) } }
+            }
             for i in 0..<count { y[i] = pow(x[i], p, n) }
         case .tanh:
             for i in 0..<count { y[i] = Self(fastTanh(Double(x[i]))) }
