@@ -70,6 +70,9 @@ public enum NaturalGradientError: Error, Equatable, Sendable, CustomStringConver
     /// update had a denominator 1 + dᵀA⁻¹z too close to zero (`denominator`), after which the
     /// tracked inverse is no longer trustworthy.
     case trackedInverseUnavailable(denominator: Double?)
+    /// An iterative critic's weights would have become NaN or ±∞ at this update (step sizes too
+    /// large for the feature scale); the update was not applied.
+    case criticDiverged(update: Int)
 
     public var description: String {
         switch self {
@@ -115,6 +118,8 @@ public enum NaturalGradientError: Error, Equatable, Sendable, CustomStringConver
             } else {
                 "Sherman–Morrison inverse tracking is not enabled"
             }
+        case .criticDiverged(let update):
+            "critic weights became non-finite at update \(update) (step sizes too large?)"
         }
     }
 }

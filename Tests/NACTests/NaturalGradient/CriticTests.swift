@@ -270,5 +270,11 @@ func randomTransitions(
         #expect(throws: NaturalGradientError.nonFiniteInput(argument: "reward", index: 0)) {
             try critic.update(CompatibleTransition(score: [0, 0], features: [0], reward: .nan, nextFeatures: nil, end: .terminated))
         }
+        // A step size that overflows w is refused and leaves the critic unchanged.
+        try critic.setStepSizes(weight: 1e300, baseline: 0)
+        let huge = CompatibleTransition(score: [1e10, 0.0], features: [0], reward: 1e10, nextFeatures: nil, end: .terminated)
+        let state = (critic.w, critic.v, critic.weightTrace, critic.updateCount)
+        #expect(throws: NaturalGradientError.criticDiverged(update: state.3 + 1)) { try critic.update(huge) }
+        #expect(critic.w == state.0 && critic.v == state.1 && critic.weightTrace == state.2 && critic.updateCount == state.3)
     }
 }

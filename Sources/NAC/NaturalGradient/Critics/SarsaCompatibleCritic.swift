@@ -41,6 +41,8 @@ public struct SarsaCompatibleCritic<Scalar: NACScalar>: Sendable {
     public private(set) var baselineTrace: [Scalar]
     /// t, the step index inside the current episode.
     public private(set) var timeStep: Int = 0
+    /// Updates applied since construction.
+    public private(set) var updateCount: Int = 0
     private var currentWeight: Scalar = 1
 
     /// w = 0, v = 0, empty traces.
@@ -86,7 +88,8 @@ public struct SarsaCompatibleCritic<Scalar: NACScalar>: Sendable {
     }
 
     /// Performs lines 7–11 of Algorithm 2 for one transition and returns δ_t.
-    /// - Throws: `.nonFiniteInput` naming the offending field (nothing is updated).
+    /// - Throws: `.nonFiniteInput` naming the offending field, or `.criticDiverged` if w or v
+    ///   would become non-finite; in both cases nothing is updated.
     /// - Precondition: the transition's sizes are n and m.
     @discardableResult
     public mutating func update(_ transition: CompatibleTransition<Scalar>) throws(NaturalGradientError) -> Scalar {
@@ -98,12 +101,22 @@ public struct SarsaCompatibleCritic<Scalar: NACScalar>: Sendable {
         if let next = transition.nextFeatures { delta += discount * dot(v, next) }
         let prediction = dot(w, psi)
         let decay = discount * traceDecay
-        scale(&weightTrace, by: decay)
-        axpy(currentWeight, psi, &weightTrace)
-        scale(&baselineTrace, by: decay)
-        axpy(currentWeight, phi, &baselineTrace)
-        axpy(weightStepSize * (delta - prediction), weightTrace, &w)
-        axpy(baselineStepSize * delta, baselineTrace, &v)
+        var newWeightTrace = weightTrace, newBaselineTrace = baselineTrace
+        scale(&newWeightTrace, by: decay)
+        axpy(currentWeight, psi, &newWeightTrace)
+        scale(&newBaselineTrace, by: decay)
+        axpy(currentWeight, phi, &newBaselineTrace)
+        var newW = w, newV = v
+        axpy(weightStepSize * (delta - prediction), newWeightTrace, &newW)
+        axpy(baselineStepSize * delta, newBaselineTrace, &newV)
+        do throws(NaturalGradientError) {
+            try requireFinite("w", newW)
+            try requireFinite("v", newV)
+        } catch {
+            throw .criticDiverged(update: updateCount + 1)
+        }
+        (weightTrace, baselineTrace, w, v) = (newWeightTrace, newBaselineTrace, newW, newV)
+        updateCount += 1
         timeStep += 1
         currentWeight = timeWeighting == .unbiased ? currentWeight * discount : 1
         if transition.end.endsEpisode { resetEpisode() }
