@@ -1,0 +1,82 @@
+extension FisherSystem {
+    /// Route 3: the B × B kernel (Woodbury) form, for B < P.
+    ///
+    ///     K = Ψ_ω Ψ_ωᵀ + λ I_B   (B × B),   K u = Â_ω,   w = Ψ_ωᵀ u
+    ///
+    /// **Derivation.** With d_b = √(ω_b/Σω), Ψ_ω = diag(d) Ψ and Â_ω = d ⊙ Â we have
+    /// F = Ψ_ωᵀ Ψ_ω + λ I_P and g = Ψ_ωᵀ Â_ω (see `FisherSystem`). The push-through identity
+    /// (Ψ_ωᵀ Ψ_ω + λ I_P) Ψ_ωᵀ = Ψ_ωᵀ (Ψ_ω Ψ_ωᵀ + λ I_B) gives, for λ > 0 (both factors
+    /// invertible),
+    ///
+    ///     w = F⁻¹ g = (Ψ_ωᵀ Ψ_ω + λ I_P)⁻¹ Ψ_ωᵀ Â_ω = Ψ_ωᵀ (Ψ_ω Ψ_ωᵀ + λ I_B)⁻¹ Â_ω .
+    ///
+    /// Unweighted (ω = 1, d_b = 1/√B): w = (Ψᵀ/√B)(ΨΨᵀ/B + λI)⁻¹ (Â/√B) = Ψᵀ (ΨΨᵀ + BλI)⁻¹ Â,
+    /// the form in `workloads.json`. With λ = 0 and full row rank it is the minimum-norm
+    /// solution of Ψ_ω w = Â_ω, i.e. the pseudo-inverse solution F⁺ g.
+    ///
+    /// Computed without copying Ψ: K = diag(d) (Ψ Ψᵀ) diag(d) + λI by one syrk on Ψ and row/column
+    /// scalings, factorised by Cholesky (column-major on the symmetric buffer), then
+    /// w = Ψᵀ (d ⊙ u) by one gemv. Samples with ω_b = 0 give a zero row and column in K; their
+    /// diagonal entry is set to 1 + λ so that K stays positive definite, which decouples them
+    /// (u_b = 0) exactly as deleting them would.
+    ///
+    /// - Returns: w with `conditionEstimate` = κ₁(K) (estimated by `pocon`).
+    /// - Throws: `.notPositiveDefinite(route: .kernel, order:)` (λ = 0 and rank Ψ_ω < B),
+    ///   `.illConditioned`, `.nonFiniteSolution`.
+    /// - Complexity: B²P (syrk) + B³/3 (potrf) + 2BP flops; B² scalars of memory.
+    public func solveKernel(
+        minimumReciprocalCondition: Scalar = Scalar.ulpOfOne
+    ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+        let b = sampleCount, p = parameterCount
+        var k = zeroedBuffer(Scalar.self, count: b * b)
+        let scales = scalesOfSamples
+        scores.withUnsafeBufferPointer { a in
+            k.withUnsafeMutableBufferPointer { pk in
+                let uniform = sampleScales == nil
+                Scalar.syrk(.upper, .none, n: b, k: p, alpha: uniform ? 1 / Scalar(b) : 1,
+                            a: a.baseAddress!, lda: p, beta: 0, c: pk.baseAddress!, ldc: b)
+                if !uniform {
+                    for i in 0..<b {
+                        Scalar.scal(n: b, alpha: scales[i], x: pk.baseAddress! + i * b, incx: 1)   // row i
+                        Scalar.scal(n: b, alpha: scales[i], x: pk.baseAddress! + i, incx: b)       // column i
+                    }
+                    for i in 0..<b where scales[i] == 0 { pk[i * (b + 1)] = 1 }
+                }
+            }
+        }
+        addToDiagonal(&k, n: b, damping)
+        let (rcond, info) = k.withUnsafeMutableBufferPointer { pk -> (Scalar, Int) in
+            let anorm = Scalar.symmetricOneNorm(lowerColumnMajor: pk.baseAddress!, n: b, lda: b)
+            let info = Scalar.potrf(.lower, n: b, a: pk.baseAddress!, lda: b)
+            checkLapackArguments(info, "potrf")
+            guard info == 0 else { return (0, info) }
+            var rcond: Scalar = 0
+            let conInfo = Scalar.pocon(.lower, n: b, a: pk.baseAddress!, lda: b, anorm: anorm, rcond: &rcond)
+            checkLapackArguments(conInfo, "pocon")
+            return (rcond, 0)
+        }
+        if info > 0 { throw .notPositiveDefinite(route: .kernel, order: info) }
+        guard rcond >= minimumReciprocalCondition else {
+            throw .illConditioned(route: .kernel, reciprocalCondition: Double(rcond))
+        }
+        // u = K⁻¹ (d ⊙ Â); then x = d ⊙ u and w = Ψᵀ x.
+        var u = [Scalar](repeating: 0, count: b)
+        u.withUnsafeMutableBufferPointer { pu in
+            scales.withUnsafeBufferPointer { ps in
+                advantages.withUnsafeBufferPointer { pa in
+                    Scalar.multiplyElementwise(ps.baseAddress!, pa.baseAddress!, count: b, into: pu.baseAddress!)
+                }
+            }
+            k.withUnsafeBufferPointer { pk in
+                let info = Scalar.potrs(.lower, n: b, nrhs: 1, a: pk.baseAddress!, lda: b, b: pu.baseAddress!, ldb: b)
+                checkLapackArguments(info, "potrs")
+            }
+            scales.withUnsafeBufferPointer { ps in
+                Scalar.multiplyElementwise(pu.baseAddress!, ps.baseAddress!, count: b, into: pu.baseAddress!)
+            }
+        }
+        let w = scores.multiplied(by: u, .transposed)
+        return try finish(w, gradient: gradient(), route: .kernel,
+                          conditionEstimate: rcond > 0 ? 1 / rcond : .infinity)
+    }
+}

@@ -1,0 +1,172 @@
+import Testing
+@testable import NAC
+
+@Suite struct FisherSolveFailureTests {
+    static let psi = randomMatrix(10, 6, seed: 61, as: Double.self)
+    static let advantages = randomVector(10, seed: 62, as: Double.self)
+
+    // MARK: Invalid inputs
+
+    @Test func nonFiniteScoreNamesSampleAndParameter() {
+        var psi = Self.psi
+        psi[2, 3] = .nan
+        #expect(throws: NaturalGradientError.nonFiniteScore(sample: 2, parameter: 3)) {
+            try FisherSystem(scores: psi, advantages: Self.advantages, damping: 0.1)
+        }
+        psi[2, 3] = 0
+        psi[9, 5] = -.infinity
+        #expect(throws: NaturalGradientError.nonFiniteScore(sample: 9, parameter: 5)) {
+            try FisherSystem(scores: psi, advantages: Self.advantages, damping: 0.1)
+        }
+    }
+
+    @Test func nonFiniteAdvantageAndWeights() {
+        var advantages = Self.advantages
+        advantages[7] = .infinity
+        #expect(throws: NaturalGradientError.nonFiniteAdvantage(sample: 7)) {
+            try FisherSystem(scores: Self.psi, advantages: advantages, damping: 0.1)
+        }
+        var weights = Array(repeating: 1.0, count: 10)
+        weights[3] = .nan
+        #expect(throws: NaturalGradientError.nonFiniteWeight(sample: 3)) {
+            try FisherSystem(scores: Self.psi, advantages: Self.advantages, weights: weights, damping: 0.1)
+        }
+        weights[3] = 1
+        weights[4] = -0.5
+        #expect(throws: NaturalGradientError.negativeWeight(sample: 4, value: -0.5)) {
+            try FisherSystem(scores: Self.psi, advantages: Self.advantages, weights: weights, damping: 0.1)
+        }
+        #expect(throws: NaturalGradientError.zeroTotalWeight) {
+            try FisherSystem(scores: Self.psi, advantages: Self.advantages, weights: Array(repeating: 0, count: 10),
+                             damping: 0.1)
+        }
+    }
+
+    @Test func invalidDampingAndEmptyBatch() {
+        #expect(throws: NaturalGradientError.invalidDamping(-1e-3)) {
+            try FisherSystem(scores: Self.psi, advantages: Self.advantages, damping: -1e-3)
+        }
+        #expect(throws: NaturalGradientError.invalidDamping(.infinity)) {
+            try FisherSystem(scores: Self.psi, advantages: Self.advantages, damping: .infinity)
+        }
+        #expect(throws: NaturalGradientError.emptyBatch) {
+            try FisherSystem(scores: Matrix<Double>(rows: 0, columns: 4, elements: []), advantages: [], damping: 0)
+        }
+        #expect(NaturalGradientError.invalidDamping(-1).description.contains("damping"))
+    }
+
+    // MARK: Singular systems
+
+    /// Ψ with two identical columns (B ≥ P) and λ = 0: F is singular.
+    static func duplicatedColumns() throws -> FisherSystem<Double> {
+        var psi = randomMatrix(30, 8, seed: 71, as: Double.self)
+        for r in 0..<30 { psi[r, 5] = psi[r, 3] }
+        return try FisherSystem(scores: psi, advantages: randomVector(30, seed: 72), damping: 0)
+    }
+
+    static func isSingularFisherError(_ error: any Error, route: FisherSolveRoute) -> Bool {
+        switch error as? NaturalGradientError {
+        case .notPositiveDefinite(let r, _), .illConditioned(let r, _): r == route
+        default: false
+        }
+    }
+
+    @Test func explicitRouteRefusesSingularFisher() throws {
+        let system = try Self.duplicatedColumns()
+        #expect(performing: { try system.solveExplicitFisher() },
+                throws: { Self.isSingularFisherError($0, route: .explicitFisher) })
+        #expect(throws: NaturalGradientError.self) {
+            try system.solve(options: .init(fallback: .none))
+        }
+    }
+
+    @Test func automaticSolveFallsBackToPseudoInverse() throws {
+        let system = try Self.duplicatedColumns()
+        #expect(system.automaticRoute() == .explicitFisher)
+        let solution = try system.solve()
+        let fallbacks = solution.diagnostics.fallbacks
+        #expect(fallbacks.count == 2)
+        #expect(fallbacks.last == .pseudoInverse(rank: 7))
+        #expect(solution.diagnostics.route == .leastSquaresSVD)
+        #expect(solution.diagnostics.effectiveRank == 7)
+        // The pseudo-inverse solution: the reduced problem (column 5 dropped) with its weight on
+        // column 3 split evenly between the two identical columns (the minimum-norm choice).
+        let reducedScores = Matrix(concatenating: system.scores, dropping: 5)
+        let reduced = try FisherSystem(scores: reducedScores, advantages: system.advantages, damping: 0).solveExplicitFisher()
+        var expected = reduced.w
+        expected[3] /= 2
+        expected.insert(expected[3], at: 5)
+        #expect(relativeError(solution.w, expected) < 1e-10)
+        #expect(solution.diagnostics.relativeResidual < 1e-10)
+    }
+
+    @Test func automaticSolveCanIncreaseDampingInstead() throws {
+        let system = try Self.duplicatedColumns()
+        let solution = try system.solve(options: .init(fallback: .increaseDamping(factor: 10, maximumAttempts: 3)))
+        #expect(solution.diagnostics.route == .explicitFisher)
+        #expect(solution.diagnostics.damping > 0)
+        let increases = solution.diagnostics.fallbacks.filter {
+            if case .dampingIncreased = $0 { true } else { false }
+        }
+        #expect(increases.count >= 1)
+        #expect(increases.first.map { if case .dampingIncreased(let from, let to) = $0 { from == 0 && to > 0 } else { false } } == true)
+        // The damped solution solves the damped system it reports.
+        let damped = try FisherSystem(scores: system.scores, advantages: system.advantages,
+                                      damping: solution.diagnostics.damping).solveExplicitFisher()
+        #expect(relativeError(solution.w, damped.w) < 1e-10)
+    }
+
+    /// B < P with λ = 0: F is singular, but the kernel K = ΨΨᵀ/B is not; the kernel route gives
+    /// the pseudo-inverse solution directly and SVD agrees.
+    @Test func wideUndampedUsesKernelWithoutFallback() throws {
+        let system = try FisherSystem(scores: randomMatrix(5, 12, seed: 81), advantages: randomVector(5, seed: 82), damping: 0)
+        #expect(performing: { try system.solveExplicitFisher() },
+                throws: { Self.isSingularFisherError($0, route: .explicitFisher) })
+        let solution = try system.solve()
+        #expect(solution.diagnostics.route == .kernel)
+        #expect(solution.diagnostics.fallbacks.isEmpty)
+        let svd = try system.solveLeastSquares(.svd())
+        #expect(svd.diagnostics.effectiveRank == 5)
+        #expect(relativeError(solution.w, svd.w) < 1e-10)
+        #expect(solution.diagnostics.relativeResidual < 1e-10)
+    }
+
+    /// B < P, λ = 0 and two identical samples: K is singular too → reported pseudo-inverse.
+    @Test func singularKernelFallsBackToPseudoInverse() throws {
+        var psi = randomMatrix(5, 12, seed: 91, as: Double.self)
+        psi.setRow(4, to: psi.row(1))
+        var advantages = randomVector(5, seed: 92, as: Double.self)
+        advantages[4] = advantages[1]
+        let system = try FisherSystem(scores: psi, advantages: advantages, damping: 0)
+        #expect(performing: { try system.solveKernel() }, throws: { Self.isSingularFisherError($0, route: .kernel) })
+        let solution = try system.solve()
+        #expect(solution.diagnostics.fallbacks.last == .pseudoInverse(rank: 4))
+        #expect(solution.diagnostics.relativeResidual < 1e-10)
+        // Equivalent to the batch without the duplicate, with sample 1 counted twice.
+        let kept = [0, 1, 2, 3]
+        let reduced = try FisherSystem(scores: Matrix(kept.map { psi.row($0) }), advantages: kept.map { advantages[$0] },
+                                       weights: [1, 2, 1, 1], damping: 0).solveKernel()
+        #expect(relativeError(solution.w, reduced.w) < 1e-10)
+    }
+
+    @Test func qrReportsExactRankDeficiency() throws {
+        var psi = randomMatrix(20, 6, seed: 101, as: Double.self)
+        for r in 0..<20 { psi[r, 2] = 0 }
+        let system = try FisherSystem(scores: psi, advantages: randomVector(20, seed: 102), damping: 0)
+        #expect(throws: NaturalGradientError.rankDeficient(route: .leastSquaresQR, column: 3)) {
+            try system.solveLeastSquares(.qr)
+        }
+        // With damping the stacked system has full rank again.
+        let damped = try FisherSystem(scores: psi, advantages: system.advantages, damping: 1e-2)
+        let w = try damped.solveLeastSquares(.qr).w
+        #expect(w[2] == 0)
+    }
+}
+
+extension Matrix {
+    /// The matrix without column `index` (test helper).
+    init(concatenating matrix: Matrix, dropping index: Int) {
+        let parts = [matrix.columns(0..<index), matrix.columns((index + 1)..<matrix.columns)]
+        self = Matrix.concatenatingColumns(parts)
+    }
+}
