@@ -144,20 +144,20 @@ final class ReverseContext<Scalar: NACScalar> {
     ) {
         guard wantsAdjoint(node) else { return }
         let nodeColumns = tape.nodes[node].value.columns
-        let destRows = isParameterMatrix(node) ? rows : adjointRows(node)
+        let destRows = adjointRows(node)
         precondition(nodeColumns == columns || nodeColumns == 1,
                      "ReverseContext: contribution \(rows) × \(columns) to a node with \(nodeColumns) columns")
         precondition(destRows == rows || destRows == 1,
                      "ReverseContext: contribution \(rows) × \(columns) to an adjoint of \(destRows) rows")
         var source = c
         var sourceColumns = columns
-        var temporary: Block<Scalar>?
-        if nodeColumns == 1 && columns > 1 {
-            // Sum over columns first.
-            let t = Block<Scalar>(uninitializedRows: rows, columns: 1)
-            Scalar.sumRowsStrided(c, rows: rows, columns: columns, into: t.base)
-            temporary = t
-            source = t.operand
+        // Summed over the columns first when the node was broadcast along them; the block must
+        // outlive the copies below.
+        let columnSums: Block<Scalar>? = nodeColumns == 1 && columns > 1
+            ? Block(uninitializedRows: rows, columns: 1) : nil
+        if let columnSums {
+            Scalar.sumRowsStrided(c, rows: rows, columns: columns, into: columnSums.base)
+            source = columnSums.operand
             sourceColumns = 1
         }
         let d = destination(node, tangent: tangent)
@@ -168,7 +168,7 @@ final class ReverseContext<Scalar: NACScalar> {
             Scalar.copy(source, rows: rows, columns: sourceColumns, alpha: alpha, accumulate: !d.fresh,
                         into: d.base, outRowStride: d.rowStride)
         }
-        _ = temporary
+        withExtendedLifetime(columnSums) {}
     }
 
     /// Adds α · (a ⊙ b) to `node`'s adjoint (or adjoint tangent) with the same broadcast
@@ -190,10 +190,6 @@ final class ReverseContext<Scalar: NACScalar> {
                              accumulate: false, into: t.base, outRowStride: columns)
             accumulate(t.operand, rows: rows, columns: columns, into: node, tangent: tangent)
         }
-    }
-
-    private func isParameterMatrix(_ node: Int) -> Bool {
-        if case .parameter = tape.nodes[node].leaf { return mode == .perSample } else { return false }
     }
 
     /// Per-sample mode: zeroes Jacobian columns (and tangent columns) that no parameter
