@@ -1,0 +1,46 @@
+extension DifferentiableFunction {
+    /// The natural gradient w = (F + λI)⁻¹ g of per-sample log-likelihoods (this function's
+    /// B × 1 output), by conjugate gradient on the engine's matrix-free Fisher-vector products:
+    /// the score matrix Ψ is never formed.
+    ///
+    ///     g = Σ_b ω_b Â_b ψ_b / Σω          (one reverse pass seeded with ω ⊙ Â / Σω)
+    ///     F v = Σ_b ω_b ψ_b (ψ_bᵀ v) / Σω   (one forward pass carrying J v, one reverse pass)
+    ///
+    /// - Parameters:
+    ///   - advantages: Â (B).
+    ///   - sampleWeights: ω (B, non-negative, positive sum); nil means all ones.
+    ///   - damping: λ ≥ 0.
+    ///   - options: iteration cap (default 10), tolerance, curvature policy.
+    /// - Throws: `NaturalGradientError` for non-finite advantages or weights, negative weights,
+    ///   a zero total weight, invalid damping, and the failures of `ConjugateGradient.solve`.
+    /// - Complexity: one gradient plus `maximumIterations` Fisher-vector products, each about
+    ///   three evaluations; memory O(P + B × widest layer).
+    public func naturalGradientByConjugateGradient(
+        at theta: [Scalar], inputs: [Matrix<Scalar>], advantages: [Scalar], sampleWeights: [Scalar]? = nil,
+        damping: Scalar, options: ConjugateGradientOptions<Scalar> = .init()
+    ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+        let b = batchSize(of: inputs)
+        guard b > 0 else { throw .emptyBatch }
+        precondition(advantages.count == b, "naturalGradientByConjugateGradient: \(advantages.count) advantages for a batch of \(b)")
+        if let sampleWeights {
+            precondition(sampleWeights.count == b,
+                         "naturalGradientByConjugateGradient: \(sampleWeights.count) weights for a batch of \(b)")
+        }
+        var total: Scalar = 0
+        for i in 0..<b {
+            guard advantages[i].isFinite else { throw .nonFiniteAdvantage(sample: i) }
+            let w = sampleWeights?[i] ?? 1
+            guard w.isFinite else { throw .nonFiniteWeight(sample: i) }
+            guard w >= 0 else { throw .negativeWeight(sample: i, value: Double(w)) }
+            total += w
+        }
+        guard total > 0 else { throw .zeroTotalWeight }
+        guard damping.isFinite, damping >= 0 else { throw .invalidDamping(Double(damping)) }
+        let seed = Matrix<Scalar>(rows: b, columns: 1,
+                                  elements: (0..<b).map { (sampleWeights?[$0] ?? 1) * advantages[$0] / total })
+        let g = gradient(at: theta, inputs: inputs, outputWeights: seed).parameters
+        return try ConjugateGradient.solve(gradient: g, damping: damping, options: options) { v in
+            fisherVectorProduct(at: theta, inputs: inputs, vector: v, sampleWeights: sampleWeights)
+        }
+    }
+}
