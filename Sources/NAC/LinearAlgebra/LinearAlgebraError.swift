@@ -5,8 +5,9 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     /// Cholesky (`potrf`/`posv`, `info > 0`): the leading minor of this order (1-based) is not
     /// positive definite, so the matrix is not positive definite.
     case notPositiveDefinite(order: Int)
-    /// QR least squares (`gels`, `info > 0`): diagonal element `column` (1-based) of the triangular
-    /// factor is exactly zero, so the matrix does not have full rank.
+    /// QR least squares (`gels`): diagonal element `column` (1-based) of the triangular factor is
+    /// zero (`info > 0`) or negligible (see `Matrix.leastSquares`), so the matrix does not have
+    /// full rank to working precision.
     case rankDeficient(column: Int)
     /// An iterative decomposition (`gelsd`'s SVD, `syevd`) did not converge; `count` is LAPACK's
     /// `info` (the number of off-diagonal elements that did not converge).
@@ -19,7 +20,7 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
         case .notPositiveDefinite(let order):
             "matrix is not positive definite: the leading minor of order \(order) is not positive"
         case .rankDeficient(let column):
-            "matrix is rank deficient: diagonal element \(column) of the triangular factor is zero"
+            "matrix is rank deficient: diagonal element \(column) of the triangular factor is zero or negligible"
         case .noConvergence(let routine, let count):
             "\(routine) did not converge (\(count) elements did not converge)"
         case .nonFiniteInput(let argument, let row, let column):
@@ -51,9 +52,7 @@ extension Matrix {
         out.withUnsafeMutableBufferPointer { o in
             withUnsafeBufferPointer { a in
                 guard let base = a.baseAddress, count > 0 else { return }
-                Scalar.copy(StridedOperand(base, rowStride: 1, columnStride: columns),
-                            rows: columns, columns: rows, accumulate: false,
-                            into: o.baseAddress!, outRowStride: ld)
+                Scalar.transpose(rows: rows, columns: columns, base, lda: columns, into: o.baseAddress!, ldb: ld)
             }
         }
         return out
@@ -64,9 +63,8 @@ extension Matrix {
         self.init(rows: rows, columns: columns) { out in
             buffer.withUnsafeBufferPointer { b in
                 guard rows * columns > 0 else { return }
-                Scalar.copy(StridedOperand(b.baseAddress!, rowStride: 1, columnStride: ld),
-                            rows: rows, columns: columns, accumulate: false,
-                            into: out.baseAddress!, outRowStride: columns)
+                Scalar.transpose(rows: columns, columns: rows, b.baseAddress!, lda: ld,
+                                 into: out.baseAddress!, ldb: columns)
             }
         }
     }

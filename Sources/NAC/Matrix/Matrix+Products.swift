@@ -65,7 +65,7 @@ extension Matrix {
                 Scalar.syrk(.upper, trans, n: n, k: k, alpha: 1, a: pa.baseAddress!, lda: columns,
                             beta: 0, c: pc.baseAddress!, ldc: n)
             }
-            for i in 0..<n { for j in 0..<i { pc[i * n + j] = pc[j * n + i] } }
+            Scalar.symmetrize(.upper, n: n, pc.baseAddress!, lda: n)
         }
         return c
     }

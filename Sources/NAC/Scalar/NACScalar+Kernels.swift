@@ -1,9 +1,10 @@
 import RealModule
 
-// Elementwise kernels over whole buffers. They are plain generic code in an extension of
-// `NACScalar`; because `Float` and `Double` conform in this module, the optimiser specialises
-// each loop for the concrete type, and generic callers (the engine, `Matrix`) pay one dynamic
-// call per buffer, never per element.
+// Elementwise kernels over whole buffers: the default implementations of `NACScalar`'s kernel
+// requirements. Because they are requirements and `Float` and `Double` conform in this module, the
+// compiler specialises each loop for the concrete type when it builds the conformance's witness,
+// and generic callers (the engine, `Matrix`) pay one dynamic call per buffer, never per element.
+// The forwarding overloads at the end give the requirements their default arguments.
 
 extension NACScalar {
     /// y = f(x) for `count` elements; when given, `firstDerivative` receives f′(x) and
@@ -12,8 +13,8 @@ extension NACScalar {
     /// - Complexity: O(count).
     public static func evaluate(
         _ function: UnaryFunction, x: UnsafePointer<Self>, count: Int, value y: UnsafeMutablePointer<Self>,
-        firstDerivative d1: UnsafeMutablePointer<Self>? = nil,
-        secondDerivative d2: UnsafeMutablePointer<Self>? = nil
+        firstDerivative d1: UnsafeMutablePointer<Self>?,
+        secondDerivative d2: UnsafeMutablePointer<Self>?
     ) {
         switch function {
         case .negate:
@@ -101,7 +102,7 @@ extension NACScalar {
     /// - Complexity: O(rows · columns).
     public static func broadcast(
         _ op: BinaryOperator, _ a: StridedOperand<Self>, _ b: StridedOperand<Self>,
-        rows: Int, columns: Int, alpha: Self = 1, accumulate: Bool,
+        rows: Int, columns: Int, alpha: Self, accumulate: Bool,
         into out: UnsafeMutablePointer<Self>, outRowStride: Int
     ) {
         let contiguous = a.columnStride == 1 && b.columnStride == 1
@@ -142,7 +143,7 @@ extension NACScalar {
     /// out(r, c) ← α · a(r, c) [+ out(r, c) when `accumulate`]: a strided copy, scale or
     /// accumulation of a `rows × columns` block (a zero row stride in `a` repeats one row).
     public static func copy(
-        _ a: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self = 1, accumulate: Bool,
+        _ a: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self, accumulate: Bool,
         into out: UnsafeMutablePointer<Self>, outRowStride: Int
     ) {
         for r in 0..<rows {
@@ -171,7 +172,7 @@ extension NACScalar {
 
     /// Sums along each row: out[r · outStride] ← α Σ_c a(r, c) [+ previous].
     public static func sumRows(
-        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self = 1,
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self,
         accumulate: Bool, into out: UnsafeMutablePointer<Self>, outStride: Int
     ) {
         for r in 0..<rows {
@@ -185,7 +186,7 @@ extension NACScalar {
 
     /// Sums along each column (over the rows): out[c] ← α Σ_r a(r, c) [+ previous].
     public static func sumColumns(
-        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self = 1,
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self,
         accumulate: Bool, into out: UnsafeMutablePointer<Self>
     ) {
         if !accumulate { out.update(repeating: 0, count: columns) }
@@ -215,11 +216,13 @@ extension NACScalar {
             if !m.isFinite { m = 0 }
             var s: Self = 0
             for c in 0..<columns { s += Self.exp(p[c] - m) }
-            let lse = m + Self.log(s)
-            out[r] = lse
+            out[r] = m + Self.log(s)
             if let softmax {
+                // exp(a − m) / s rather than exp(a − lse): lse is rounded to the precision of its
+                // magnitude, which for large logits would cost |lse| ε of relative accuracy.
                 let q = softmax + r * columns
-                for c in 0..<columns { q[c] = Self.exp(p[c] - lse) }
+                let scale = 1 / s
+                for c in 0..<columns { q[c] = Self.exp(p[c] - m) * scale }
             }
         }
     }
@@ -229,7 +232,7 @@ extension NACScalar {
     /// of a Jacobian, with no B × m × n temporary.
     /// - Complexity: O(rows · m · n), one multiply per element written.
     public static func outerProductRows(
-        rows: Int, m: Int, n: Int, alpha: Self = 1,
+        rows: Int, m: Int, n: Int, alpha: Self,
         u: UnsafePointer<Self>, uRowStride: Int, v: UnsafePointer<Self>, vRowStride: Int,
         accumulate: Bool, into dst: UnsafeMutablePointer<Self>, dstRowStride: Int
     ) {
@@ -265,5 +268,173 @@ extension NACScalar {
         guard sum.isNaN else { return nil }
         for i in 0..<count where !x[i].isFinite { return i }
         return nil
+    }
+
+    /// b(c, r) ← a(r, c), in 32 × 32 tiles so that both the reads and the writes stay in cache.
+    public static func transpose(
+        rows: Int, columns: Int, _ a: UnsafePointer<Self>, lda: Int,
+        into b: UnsafeMutablePointer<Self>, ldb: Int
+    ) {
+        let tile = 32
+        var r0 = 0
+        while r0 < rows {
+            let r1 = Swift.min(r0 + tile, rows)
+            var c0 = 0
+            while c0 < columns {
+                let c1 = Swift.min(c0 + tile, columns)
+                for r in r0..<r1 {
+                    let pa = a + r * lda
+                    for c in c0..<c1 { b[c * ldb + r] = pa[c] }
+                }
+                c0 = c1
+            }
+            r0 = r1
+        }
+    }
+
+    /// Mirrors the `source` triangle onto the other one, tile by tile.
+    public static func symmetrize(_ source: Triangle, n: Int, _ a: UnsafeMutablePointer<Self>, lda: Int) {
+        let tile = 32
+        var i0 = 0
+        while i0 < n {
+            let i1 = Swift.min(i0 + tile, n)
+            var j0 = 0
+            while j0 <= i0 {
+                let j1 = Swift.min(j0 + tile, n)
+                // Strictly lower elements (i, j), i > j, of the tile pair.
+                for i in i0..<i1 {
+                    for j in j0..<Swift.min(j1, i) {
+                        if source == .upper { a[i * lda + j] = a[j * lda + i] }
+                        else { a[j * lda + i] = a[i * lda + j] }
+                    }
+                }
+                j0 = j1
+            }
+            i0 = i1
+        }
+    }
+
+    public static func oneNorm(rows: Int, columns: Int, _ a: UnsafePointer<Self>, rowStride: Int) -> Self {
+        guard rows > 0, columns > 0 else { return 0 }
+        var sums = [Self](repeating: 0, count: columns)
+        sums.withUnsafeMutableBufferPointer { s in
+            for r in 0..<rows {
+                let p = a + r * rowStride
+                for c in 0..<columns { s[c] += Swift.abs(p[c]) }
+            }
+        }
+        return largestPropagatingNaN(sums)
+    }
+
+    public static func infinityNorm(rows: Int, columns: Int, _ a: UnsafePointer<Self>, rowStride: Int) -> Self {
+        guard rows > 0, columns > 0 else { return 0 }
+        var best: Self = 0
+        for r in 0..<rows {
+            let p = a + r * rowStride
+            var s: Self = 0
+            for c in 0..<columns { s += Swift.abs(p[c]) }
+            if s.isNaN { return .nan }
+            if s > best { best = s }
+        }
+        return best
+    }
+
+    public static func symmetricOneNorm(_ triangle: Triangle, n: Int, _ a: UnsafePointer<Self>, rowStride: Int) -> Self {
+        guard n > 0 else { return 0 }
+        // Row sums of the symmetric matrix, read row by row from the stored triangle: element (i, j)
+        // of the triangle counts in row i and, off the diagonal, in row j.
+        var sums = [Self](repeating: 0, count: n)
+        sums.withUnsafeMutableBufferPointer { s in
+            for i in 0..<n {
+                let p = a + i * rowStride
+                let range = triangle == .upper ? i..<n : 0..<(i + 1)
+                for j in range {
+                    let v = Swift.abs(p[j])
+                    s[i] += v
+                    if j != i { s[j] += v }
+                }
+            }
+        }
+        return largestPropagatingNaN(sums)
+    }
+
+    private static func largestPropagatingNaN(_ values: [Self]) -> Self {
+        var best: Self = 0
+        for v in values {
+            if v.isNaN { return .nan }
+            if v > best { best = v }
+        }
+        return best
+    }
+}
+
+// MARK: Default arguments of the kernel requirements
+
+extension NACScalar {
+    /// y = f(x), without derivatives.
+    @inlinable
+    public static func evaluate(
+        _ function: UnaryFunction, x: UnsafePointer<Self>, count: Int, value y: UnsafeMutablePointer<Self>
+    ) {
+        evaluate(function, x: x, count: count, value: y, firstDerivative: nil, secondDerivative: nil)
+    }
+
+    /// y = f(x) and f′(x).
+    @inlinable
+    public static func evaluate(
+        _ function: UnaryFunction, x: UnsafePointer<Self>, count: Int, value y: UnsafeMutablePointer<Self>,
+        firstDerivative d1: UnsafeMutablePointer<Self>?
+    ) {
+        evaluate(function, x: x, count: count, value: y, firstDerivative: d1, secondDerivative: nil)
+    }
+
+    /// `broadcast` with α = 1.
+    @inlinable
+    public static func broadcast(
+        _ op: BinaryOperator, _ a: StridedOperand<Self>, _ b: StridedOperand<Self>,
+        rows: Int, columns: Int, accumulate: Bool,
+        into out: UnsafeMutablePointer<Self>, outRowStride: Int
+    ) {
+        broadcast(op, a, b, rows: rows, columns: columns, alpha: 1, accumulate: accumulate,
+                  into: out, outRowStride: outRowStride)
+    }
+
+    /// `copy` with α = 1.
+    @inlinable
+    public static func copy(
+        _ a: StridedOperand<Self>, rows: Int, columns: Int, accumulate: Bool,
+        into out: UnsafeMutablePointer<Self>, outRowStride: Int
+    ) {
+        copy(a, rows: rows, columns: columns, alpha: 1, accumulate: accumulate, into: out, outRowStride: outRowStride)
+    }
+
+    /// `sumRows` with α = 1.
+    @inlinable
+    public static func sumRows(
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
+        accumulate: Bool, into out: UnsafeMutablePointer<Self>, outStride: Int
+    ) {
+        sumRows(a, rows: rows, columns: columns, rowStride: rowStride, alpha: 1, accumulate: accumulate,
+                into: out, outStride: outStride)
+    }
+
+    /// `sumColumns` with α = 1.
+    @inlinable
+    public static func sumColumns(
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
+        accumulate: Bool, into out: UnsafeMutablePointer<Self>
+    ) {
+        sumColumns(a, rows: rows, columns: columns, rowStride: rowStride, alpha: 1, accumulate: accumulate, into: out)
+    }
+
+    /// `outerProductRows` with α = 1.
+    @inlinable
+    public static func outerProductRows(
+        rows: Int, m: Int, n: Int,
+        u: UnsafePointer<Self>, uRowStride: Int, v: UnsafePointer<Self>, vRowStride: Int,
+        accumulate: Bool, into dst: UnsafeMutablePointer<Self>, dstRowStride: Int
+    ) {
+        outerProductRows(rows: rows, m: m, n: n, alpha: 1, u: u, uRowStride: uRowStride, v: v,
+                         vRowStride: vRowStride, accumulate: accumulate, into: dst, dstRowStride: dstRowStride)
     }
 }
