@@ -36,12 +36,10 @@ extension Matrix {
     /// Elementwise quotient, with broadcasting.
     public func elementwiseDivided(by other: Matrix) -> Matrix { .elementwise(.divide, self, other) }
 
+    /// Every element times `rhs`, with IEEE semantics (NaN · 0 is NaN; BLAS `scal` with α = 0
+    /// would write zeros over NaN and ∞ in OpenBLAS).
     public static func * (lhs: Matrix, rhs: Scalar) -> Matrix {
-        var m = lhs
-        m.withUnsafeMutableBufferPointer { p in
-            if let base = p.baseAddress { Scalar.scal(n: p.count, alpha: rhs, x: base, incx: 1) }
-        }
-        return m
+        elementwise(.multiply, lhs, Matrix(rows: 1, columns: 1, elements: [rhs]))
     }
     public static func * (lhs: Scalar, rhs: Matrix) -> Matrix { rhs * lhs }
     /// Every element divided by `rhs` (a true division, not a multiplication by 1 / rhs).

@@ -99,8 +99,20 @@ public func axpy<Scalar: NACScalar>(_ alpha: Scalar, _ x: [Scalar], _ y: inout [
     }
 }
 
-/// x ← αx by BLAS scal.
+/// x ← αx by BLAS scal, with IEEE semantics for α = 0 (NaN · 0 stays NaN, which OpenBLAS's
+/// `scal` does not honour).
 public func scale<Scalar: NACScalar>(_ x: inout [Scalar], by alpha: Scalar) {
     guard !x.isEmpty else { return }
-    x.withUnsafeMutableBufferPointer { Scalar.scal(n: $0.count, alpha: alpha, x: $0.baseAddress!, incx: 1) }
+    x.withUnsafeMutableBufferPointer { p in
+        let base = p.baseAddress!
+        if alpha != 0 {
+            Scalar.scal(n: p.count, alpha: alpha, x: base, incx: 1)
+        } else {
+            withUnsafePointer(to: alpha) { a in
+                Scalar.broadcast(.multiply, StridedOperand(UnsafePointer(base), rowStride: 0),
+                                 StridedOperand(a, rowStride: 0, columnStride: 0),
+                                 rows: 1, columns: p.count, accumulate: false, into: base, outRowStride: 0)
+            }
+        }
+    }
 }

@@ -82,7 +82,8 @@ where RawSignificand: FixedWidthInteger {
     /// ‖x‖₂, computed without overflow.
     static func nrm2(n: Int, x: UnsafePointer<Self>, incx: Int) -> Self
 
-    /// x ← α x.
+    /// x ← α x. (OpenBLAS writes zeros for α = 0 even over NaN and ∞; `Matrix * scalar` and
+    /// `scale(_:by:)` keep IEEE semantics.)
     static func scal(n: Int, alpha: Self, x: UnsafeMutablePointer<Self>, incx: Int)
 
     // MARK: LAPACK (column-major; each returns LAPACK's `info`)

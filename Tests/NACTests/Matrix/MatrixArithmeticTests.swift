@@ -55,6 +55,12 @@ private func checkScalarsAndSums<S: NACScalar>(_: S.Type) {
     #expect(2 * a == a * 2)
     // `/` divides (1 / 3 · 3 would not always round back): every element is the quotient.
     #expect((a / 3).elements == a.elements.map { $0 / 3 })
+    // IEEE semantics for a zero factor: NaN · 0 and ∞ · 0 are NaN.
+    let special = Matrix<S>(row: [.nan, .infinity, 1]) * 0
+    #expect(special[0, 0].isNaN && special[0, 1].isNaN && special[0, 2] == 0)
+    var vector: [S] = [.nan, 2]
+    scale(&vector, by: 0)
+    #expect(vector[0].isNaN && vector[1] == 0)
     #expect(a.sumOfRows() == Matrix(column: [6, 15]))
     #expect(a.sumOfColumns() == Matrix(row: [5, 7, 9]))
     #expect(Matrix<S>.zeros(rows: 2, columns: 0).sumOfRows() == Matrix(column: [0, 0]))
