@@ -62,9 +62,15 @@ public struct CholeskyFactorization<Scalar: NACScalar>: Sendable {
 
     /// The lower-triangular factor L as a matrix (A = LLᵀ).
     public var lowerFactor: Matrix<Scalar> {
-        var l = Matrix<Scalar>.zeros(rows: order, columns: order)
-        for j in 0..<order { for i in j..<order { l[i, j] = factor[j * order + i] } }
-        return l
+        let n = order
+        return Matrix(rows: n, columns: n) { l in
+            guard n > 0 else { return }
+            factor.withUnsafeBufferPointer { f in
+                // L(i, j) = factor[j · n + i]: the transpose of the buffer read row-major.
+                Scalar.transpose(rows: n, columns: n, f.baseAddress!, lda: n, into: l.baseAddress!, ldb: n)
+            }
+            for i in 0..<(n - 1) { Scalar.fill(l.baseAddress! + i * n + i + 1, count: n - i - 1, with: 0) }
+        }
     }
 
     /// LAPACK's estimate of 1 / κ₁(A) (`pocon`); near 0 means ill-conditioned.

@@ -48,14 +48,15 @@ extension Matrix {
     func columnMajorElements(leadingRows: Int? = nil) -> [Scalar] {
         let ld = leadingRows ?? rows
         if ld == rows && (columns == 1 || rows == 1) { return elements }
-        var out = [Scalar](repeating: 0, count: ld * columns)
-        out.withUnsafeMutableBufferPointer { o in
+        return [Scalar](unsafeUninitializedCapacity: ld * columns) { o, initialized in
+            initialized = ld * columns
+            guard initialized > 0 else { return }
+            if ld > rows { Scalar.fill(o.baseAddress!, count: ld * columns, with: 0) }
             withUnsafeBufferPointer { a in
                 guard let base = a.baseAddress, count > 0 else { return }
                 Scalar.transpose(rows: rows, columns: columns, base, lda: columns, into: o.baseAddress!, ldb: ld)
             }
         }
-        return out
     }
 
     /// A rows × columns matrix from a column-major buffer with leading dimension `ld`.

@@ -58,16 +58,16 @@ extension Matrix {
     private func symmetricProduct(_ trans: Transpose) -> Matrix {
         let n = trans == .none ? rows : columns
         let k = trans == .none ? columns : rows
-        var c = Matrix.zeros(rows: n, columns: n)
-        guard n > 0, k > 0 else { return c }
-        c.withUnsafeMutableBufferPointer { pc in
+        // syrk (β = 0, so C is not read) writes the upper triangle, symmetrize the lower one.
+        return Matrix(rows: n, columns: n) { pc in
+            guard n > 0 else { return }
+            guard k > 0 else { Scalar.fill(pc.baseAddress!, count: n * n, with: 0); return }
             withUnsafeBufferPointer { pa in
                 Scalar.syrk(.upper, trans, n: n, k: k, alpha: 1, a: pa.baseAddress!, lda: columns,
                             beta: 0, c: pc.baseAddress!, ldc: n)
             }
             Scalar.symmetrize(.upper, n: n, pc.baseAddress!, lda: n)
         }
-        return c
     }
 }
 

@@ -263,11 +263,34 @@ extension NACScalar {
 
     /// The index of the first non-finite element (NaN or ±∞), or `nil` if all are finite.
     public static func firstNonFinite(_ x: UnsafePointer<Self>, count: Int) -> Int? {
-        var sum: Self = 0
-        for i in 0..<count { sum += x[i] * 0 }   // NaN iff some element is non-finite
-        guard sum.isNaN else { return nil }
+        // x · 0 is 0 for finite x and NaN otherwise; eight independent sums let the loop vectorise.
+        var s0: Self = 0, s1: Self = 0, s2: Self = 0, s3: Self = 0
+        var s4: Self = 0, s5: Self = 0, s6: Self = 0, s7: Self = 0
+        var i = 0
+        while i + 8 <= count {
+            s0 += x[i] * 0; s1 += x[i + 1] * 0; s2 += x[i + 2] * 0; s3 += x[i + 3] * 0
+            s4 += x[i + 4] * 0; s5 += x[i + 5] * 0; s6 += x[i + 6] * 0; s7 += x[i + 7] * 0
+            i += 8
+        }
+        while i < count { s0 += x[i] * 0; i += 1 }
+        guard (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))).isNaN else { return nil }
         for i in 0..<count where !x[i].isFinite { return i }
         return nil
+    }
+
+    /// Σ |x[i]| over `count` contiguous elements, with eight independent partial sums.
+    @inline(__always)
+    static func sumOfMagnitudes(_ x: UnsafePointer<Self>, count: Int) -> Self {
+        var s0: Self = 0, s1: Self = 0, s2: Self = 0, s3: Self = 0
+        var s4: Self = 0, s5: Self = 0, s6: Self = 0, s7: Self = 0
+        var i = 0
+        while i + 8 <= count {
+            s0 += Swift.abs(x[i]); s1 += Swift.abs(x[i + 1]); s2 += Swift.abs(x[i + 2]); s3 += Swift.abs(x[i + 3])
+            s4 += Swift.abs(x[i + 4]); s5 += Swift.abs(x[i + 5]); s6 += Swift.abs(x[i + 6]); s7 += Swift.abs(x[i + 7])
+            i += 8
+        }
+        while i < count { s0 += Swift.abs(x[i]); i += 1 }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
     }
 
     /// b(c, r) ← a(r, c), in 32 × 32 tiles so that both the reads and the writes stay in cache.
@@ -330,9 +353,7 @@ extension NACScalar {
         guard rows > 0, columns > 0 else { return 0 }
         var best: Self = 0
         for r in 0..<rows {
-            let p = a + r * rowStride
-            var s: Self = 0
-            for c in 0..<columns { s += Swift.abs(p[c]) }
+            let s = sumOfMagnitudes(a + r * rowStride, count: columns)
             if s.isNaN { return .nan }
             if s > best { best = s }
         }
@@ -341,17 +362,19 @@ extension NACScalar {
 
     public static func symmetricOneNorm(_ triangle: Triangle, n: Int, _ a: UnsafePointer<Self>, rowStride: Int) -> Self {
         guard n > 0 else { return 0 }
-        // Row sums of the symmetric matrix, read row by row from the stored triangle: element (i, j)
-        // of the triangle counts in row i and, off the diagonal, in row j.
+        // Column sums of the symmetric matrix, read row by row from the stored triangle: element
+        // (i, j) of row i counts in column j (a vectorisable update of the sums) and, off the
+        // diagonal, in column i (a reduction over the rest of the row).
         var sums = [Self](repeating: 0, count: n)
         sums.withUnsafeMutableBufferPointer { s in
             for i in 0..<n {
                 let p = a + i * rowStride
-                let range = triangle == .upper ? i..<n : 0..<(i + 1)
-                for j in range {
-                    let v = Swift.abs(p[j])
-                    s[i] += v
-                    if j != i { s[j] += v }
+                if triangle == .upper {
+                    for j in i..<n { s[j] += Swift.abs(p[j]) }
+                    s[i] += sumOfMagnitudes(p + i + 1, count: n - i - 1)
+                } else {
+                    for j in 0...i { s[j] += Swift.abs(p[j]) }
+                    s[i] += sumOfMagnitudes(p, count: i)
                 }
             }
         }

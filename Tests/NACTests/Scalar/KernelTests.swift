@@ -35,6 +35,10 @@ import Testing
     @Test(arguments: scalarTypes) func magnitudesNormsAndNonFiniteSearch(_ type: any NACScalar.Type) {
         checkMagnitudes(type)
     }
+
+    @Test(arguments: scalarTypes) func unrolledReductionsOnLongerBuffers(_ type: any NACScalar.Type) {
+        checkUnrolled(type)
+    }
 }
 
 private func checkBroadcast<S: NACScalar>(_: S.Type) {
@@ -182,4 +186,33 @@ private func checkMagnitudes<S: NACScalar>(_: S.Type) {
     let lower: [S] = [2, 100, 100, -1, 3, 100, 0, 4, 1]
     #expect(S.symmetricOneNorm(.upper, n: 3, upper, rowStride: 3) == 8)
     #expect(S.symmetricOneNorm(.lower, n: 3, lower, rowStride: 3) == 8)
+}
+
+private func checkUnrolled<S: NACScalar>(_: S.Type) {
+    // Lengths that exercise the 8-wide blocks and the remainder loop.
+    for count in [7, 8, 9, 37] {
+        let clean = (0..<count).map { S($0 % 5) - 2 }
+        #expect(S.firstNonFinite(clean, count: count) == nil, "count \(count)")
+        for position in Set([0, count / 2, count - 1]) {
+            var x = clean
+            x[position] = position % 2 == 0 ? .infinity : .nan
+            #expect(S.firstNonFinite(x, count: count) == position, "count \(count), position \(position)")
+        }
+    }
+    // Norms of a 21 × 21 symmetric matrix with a(i, j) = (i − 2j) mod 7 − 3 made symmetric, against
+    // plain Double loops (all values are small integers, so the sums are exact).
+    let n = 21
+    var full = [S](repeating: 0, count: n * n)
+    for i in 0..<n { for j in i..<n { let v = S((i + 2 * j) % 7) - 3; full[i * n + j] = v; full[j * n + i] = v } }
+    var columnSums = [Double](repeating: 0, count: n)
+    for i in 0..<n { for j in 0..<n { columnSums[j] += abs(Double(full[i * n + j])) } }
+    let expected = S(columnSums.max()!)
+    var upperOnly = full, lowerOnly = full
+    for i in 0..<n { for j in 0..<n where j < i { upperOnly[i * n + j] = 50; lowerOnly[j * n + i] = 50 } }
+    #expect(S.symmetricOneNorm(.upper, n: n, upperOnly, rowStride: n) == expected)
+    #expect(S.symmetricOneNorm(.lower, n: n, lowerOnly, rowStride: n) == expected)
+    #expect(S.oneNorm(rows: n, columns: n, full, rowStride: n) == expected)
+    #expect(S.infinityNorm(rows: n, columns: n, full, rowStride: n) == expected)
+    upperOnly[3 * n + 17] = .nan
+    #expect(S.symmetricOneNorm(.upper, n: n, upperOnly, rowStride: n).isNaN)
 }
