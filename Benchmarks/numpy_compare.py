@@ -4,7 +4,7 @@
 Run it in the same session as `swift package benchmark`, with the same thread count:
 
     OPENBLAS_NUM_THREADS=1 python3 numpy_compare.py
-    OPENBLAS_NUM_THREADS=2 python3 numpy_compare.py
+    OPENBLAS_NUM_THREADS=2 python3 numpy_compare.py gemm posv    # only some operations
 
 For each operation it prints the median (p50) wall-clock time and GFLOP/s of
   numpy/scipy  — NumPy 2.x / SciPy as installed; their wheels bundle their own OpenBLAS
@@ -123,13 +123,22 @@ def cases(n, dtype):
     ]
 
 
+OPERATIONS = ["gemm", "syrk", "posv", "potrf", "gelsd"]
+
+
 def main():
+    selected = sys.argv[1:] or OPERATIONS
+    unknown = [op for op in selected if op not in OPERATIONS]
+    if unknown:
+        sys.exit(f"unknown operation(s) {unknown}; choose from {OPERATIONS}")
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "(unset)")
     print(f"OPENBLAS_NUM_THREADS={threads}; numpy {np.__version__}, scipy {scipy.__version__}, python {sys.version.split()[0]}")
     print("numpy/scipy: gemm a @ b; syrk a.T @ a; posv scipy.linalg.solve(assume_a='pos'); "
           "potrf scipy.linalg.cho_factor; gelsd numpy.linalg.lstsq")
     print(f"{'op':6} {'type':8} {'n':>5} {'Mflop':>10} | {'numpy p50 µs':>13} {'GFLOP/s':>8} | {'raw C p50 µs':>13} {'GFLOP/s':>8}")
-    for op_index in range(5):
+    for op_index, op in enumerate(OPERATIONS):
+        if op not in selected:
+            continue
         for dtype in TYPES:
             for n in SIZES:
                 name, flop, numpy_fn, raw_fn, iterations = cases(n, dtype)[op_index]
