@@ -1,5 +1,10 @@
 /// The Cholesky factorisation A = LLᵀ of a symmetric positive-definite matrix (LAPACK `potrf`).
 ///
+/// Only the **upper triangle** of A (row-major, diagonal included) is read, as by every symmetric
+/// routine in NAC (`solvePositiveDefinite`, `SymmetricEigendecomposition`); the strictly lower
+/// triangle may hold anything. (The row-major upper triangle is the column-major lower triangle
+/// that LAPACK is asked to factor, with `uplo = "L"`.)
+///
 /// ```swift
 /// let factor = try fisher.cholesky()      // throws .notPositiveDefinite(order:)
 /// let w = factor.solve(g)                 // potrs
@@ -11,19 +16,22 @@ public struct CholeskyFactorization<Scalar: NACScalar>: Sendable {
     /// Column-major lower factor L (equivalently, row-major upper factor Lᵀ); the other
     /// triangle holds A's original entries.
     @usableFromInline let factor: [Scalar]
-    /// The 1-norm of A, for condition estimates.
+    /// The 1-norm of the symmetric A defined by its upper triangle, for condition estimates.
     public let oneNormOfMatrix: Scalar
 
-    /// Factors the symmetric positive-definite `matrix` (only its lower triangle, in column-major
-    /// terms its upper, is read).
+    /// Factors the symmetric positive-definite `matrix`; only its upper triangle (row-major) is read.
+    /// - Throws: `.notPositiveDefinite(order: k)` when the leading k × k minor is not positive
+    ///   definite; `.nonFiniteInput(argument: "matrix", …)` when an element is NaN or infinite.
     public init(_ matrix: Matrix<Scalar>) throws(LinearAlgebraError) {
         precondition(matrix.rows == matrix.columns,
                      "Cholesky: matrix is \(matrix.rows) × \(matrix.columns), not square")
         try matrix.requireFinite("matrix")
         order = matrix.rows
-        oneNormOfMatrix = matrix.oneNorm
-        var a = matrix.elements   // symmetric: the row-major buffer is also column-major
         let n = order
+        oneNormOfMatrix = n == 0 ? 0 : matrix.withUnsafeBufferPointer {
+            Scalar.symmetricOneNorm(.upper, n: n, $0.baseAddress!, rowStride: n)
+        }
+        var a = matrix.elements   // the row-major upper triangle is the column-major lower one
         let info = n == 0 ? 0 : a.withUnsafeMutableBufferPointer {
             Scalar.potrf(.lower, n: n, a: $0.baseAddress!, lda: n)
         }
@@ -54,9 +62,15 @@ public struct CholeskyFactorization<Scalar: NACScalar>: Sendable {
 
     /// The lower-triangular factor L as a matrix (A = LLᵀ).
     public var lowerFactor: Matrix<Scalar> {
-        var l = Matrix<Scalar>.zeros(rows: order, columns: order)
-        for j in 0..<order { for i in j..<order { l[i, j] = factor[j * order + i] } }
-        return l
+        let n = order
+        return Matrix(rows: n, columns: n) { l in
+            guard n > 0 else { return }
+            factor.withUnsafeBufferPointer { f in
+                // L(i, j) = factor[j · n + i]: the transpose of the buffer read row-major.
+                Scalar.transpose(rows: n, columns: n, f.baseAddress!, lda: n, into: l.baseAddress!, ldb: n)
+            }
+            for i in 0..<(n - 1) { Scalar.fill(l.baseAddress! + i * n + i + 1, count: n - i - 1, with: 0) }
+        }
     }
 
     /// LAPACK's estimate of 1 / κ₁(A) (`pocon`); near 0 means ill-conditioned.
@@ -77,7 +91,11 @@ extension Matrix {
         try CholeskyFactorization(self)
     }
 
-    /// Solves A X = B for symmetric positive-definite A (`self`) by LAPACK `posv`.
+    /// Solves A X = B for symmetric positive-definite A (`self`, only its upper triangle is read)
+    /// by LAPACK `posv`, for an n × k right-hand side B.
+    /// - Throws: `.notPositiveDefinite(order: k)` when the leading k × k minor is not positive
+    ///   definite; `.nonFiniteInput(argument: "A" or "B", …)`.
+    /// - Complexity: n³/3 + 2n²k flops.
     public func solvePositiveDefinite(_ b: Matrix) throws(LinearAlgebraError) -> Matrix {
         precondition(rows == columns, "solvePositiveDefinite: A is \(rows) × \(columns), not square")
         precondition(b.rows == rows, "solvePositiveDefinite: A is \(rows) × \(columns) but B is \(b.rows) × \(b.columns)")

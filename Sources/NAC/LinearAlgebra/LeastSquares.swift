@@ -11,7 +11,16 @@ public struct LeastSquaresSolution<Scalar: NACScalar>: Sendable {
 extension Matrix {
     /// Least squares min ‖A X − B‖ for a full-rank A (`self`, m × n) by QR (LAPACK `gels`); when
     /// m < n, the minimum-norm solution of the underdetermined system (by LQ).
-    /// - Throws: `.rankDeficient` when A does not have full rank; `.nonFiniteInput`.
+    ///
+    /// QR without pivoting is not rank revealing, so this is for problems known to have full rank;
+    /// use `leastSquaresSVD` when A may be rank deficient or very ill-conditioned.
+    /// - Throws: `.rankDeficient(column: i)` when A is rank deficient to working precision: the
+    ///   i-th diagonal element of the triangular factor R (or L) is zero or negligible,
+    ///   |rᵢᵢ| ≤ 10 · max(m, n) · ε · maxⱼ |rⱼⱼ|. Then σ_min(A) / σ_max(A) ≤ |rᵢᵢ| / maxⱼ |rⱼⱼ| is
+    ///   within a factor 10 of the cut-off `leastSquaresSVD` uses by default. (The factor 10 covers
+    ///   the rounding that leaves an exactly dependent column with a pivot of order max(m, n) ε ‖A‖
+    ///   rather than 0; a dependent column can still, rarely, slip through with a larger one.)
+    ///   `.nonFiniteInput(argument: "A" or "B", …)`.
     /// - Complexity: about 2mn² − 2n³/3 flops (m ≥ n).
     public func leastSquares(_ b: Matrix) throws(LinearAlgebraError) -> Matrix {
         precondition(b.rows == rows, "leastSquares: A is \(rows) × \(columns) but B is \(b.rows) × \(b.columns)")
@@ -30,6 +39,11 @@ extension Matrix {
         }
         checkLapackArguments(info, "gels")
         if info > 0 { throw .rankDeficient(column: info) }
+        // LAPACK only rejects an exactly zero diagonal element; a negligible one would give a
+        // solution dominated by rounding errors. The factor's diagonal is a[i, i] (column-major).
+        let diagonal = (0..<Swift.min(m, n)).map { Swift.abs(a[$0 * m + $0]) }
+        let cutoff = 10 * Scalar(Swift.max(m, n)) * Scalar.ulpOfOne * (diagonal.max() ?? 0)
+        if let i = diagonal.firstIndex(where: { $0 <= cutoff }) { throw .rankDeficient(column: i + 1) }
         return Matrix(columnMajor: x, rows: n, columns: k, leadingDimension: ldb)
     }
 

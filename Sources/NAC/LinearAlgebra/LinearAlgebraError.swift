@@ -5,8 +5,9 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     /// Cholesky (`potrf`/`posv`, `info > 0`): the leading minor of this order (1-based) is not
     /// positive definite, so the matrix is not positive definite.
     case notPositiveDefinite(order: Int)
-    /// QR least squares (`gels`, `info > 0`): diagonal element `column` (1-based) of the triangular
-    /// factor is exactly zero, so the matrix does not have full rank.
+    /// QR least squares (`gels`): diagonal element `column` (1-based) of the triangular factor is
+    /// zero (`info > 0`) or negligible (see `Matrix.leastSquares`), so the matrix does not have
+    /// full rank to working precision.
     case rankDeficient(column: Int)
     /// An iterative decomposition (`gelsd`'s SVD, `syevd`) did not converge; `count` is LAPACK's
     /// `info` (the number of off-diagonal elements that did not converge).
@@ -19,7 +20,7 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
         case .notPositiveDefinite(let order):
             "matrix is not positive definite: the leading minor of order \(order) is not positive"
         case .rankDeficient(let column):
-            "matrix is rank deficient: diagonal element \(column) of the triangular factor is zero"
+            "matrix is rank deficient: diagonal element \(column) of the triangular factor is zero or negligible"
         case .noConvergence(let routine, let count):
             "\(routine) did not converge (\(count) elements did not converge)"
         case .nonFiniteInput(let argument, let row, let column):
@@ -47,16 +48,15 @@ extension Matrix {
     func columnMajorElements(leadingRows: Int? = nil) -> [Scalar] {
         let ld = leadingRows ?? rows
         if ld == rows && (columns == 1 || rows == 1) { return elements }
-        var out = [Scalar](repeating: 0, count: ld * columns)
-        out.withUnsafeMutableBufferPointer { o in
+        return [Scalar](unsafeUninitializedCapacity: ld * columns) { o, initialized in
+            initialized = ld * columns
+            guard initialized > 0 else { return }
+            if ld > rows { Scalar.fill(o.baseAddress!, count: ld * columns, with: 0) }
             withUnsafeBufferPointer { a in
                 guard let base = a.baseAddress, count > 0 else { return }
-                Scalar.copy(StridedOperand(base, rowStride: 1, columnStride: columns),
-                            rows: columns, columns: rows, accumulate: false,
-                            into: o.baseAddress!, outRowStride: ld)
+                Scalar.transpose(rows: rows, columns: columns, base, lda: columns, into: o.baseAddress!, ldb: ld)
             }
         }
-        return out
     }
 
     /// A rows × columns matrix from a column-major buffer with leading dimension `ld`.
@@ -64,9 +64,8 @@ extension Matrix {
         self.init(rows: rows, columns: columns) { out in
             buffer.withUnsafeBufferPointer { b in
                 guard rows * columns > 0 else { return }
-                Scalar.copy(StridedOperand(b.baseAddress!, rowStride: 1, columnStride: ld),
-                            rows: rows, columns: columns, accumulate: false,
-                            into: out.baseAddress!, outRowStride: columns)
+                Scalar.transpose(rows: columns, columns: rows, b.baseAddress!, lda: ld,
+                                 into: out.baseAddress!, ldb: columns)
             }
         }
     }

@@ -6,7 +6,8 @@ public struct SymmetricEigendecomposition<Scalar: NACScalar>: Sendable {
     /// values were requested).
     public var eigenvectors: Matrix<Scalar>
 
-    /// Decomposes the symmetric `matrix` (its lower triangle is read).
+    /// Decomposes the symmetric `matrix`; only its upper triangle (row-major) is read, as in
+    /// `CholeskyFactorization`.
     /// - Throws: `.noConvergence`; `.nonFiniteInput`.
     /// - Complexity: O(n³) flops.
     public init(_ matrix: Matrix<Scalar>, computeVectors: Bool = true) throws(LinearAlgebraError) {
@@ -14,12 +15,12 @@ public struct SymmetricEigendecomposition<Scalar: NACScalar>: Sendable {
                      "SymmetricEigendecomposition: matrix is \(matrix.rows) × \(matrix.columns), not square")
         try matrix.requireFinite("matrix")
         let n = matrix.rows
-        var a = matrix.elements   // symmetric: row-major buffer read column-major is the transpose
+        var a = matrix.elements   // the row-major upper triangle is the column-major lower one
         var w = [Scalar](repeating: 0, count: n)
         if n > 0 {
             let info = a.withUnsafeMutableBufferPointer { pa in
                 w.withUnsafeMutableBufferPointer { pw in
-                    Scalar.syevd(vectors: computeVectors, .upper, n: n, a: pa.baseAddress!, lda: n, w: pw.baseAddress!)
+                    Scalar.syevd(vectors: computeVectors, .lower, n: n, a: pa.baseAddress!, lda: n, w: pw.baseAddress!)
                 }
             }
             checkLapackArguments(info, "syevd")

@@ -1,8 +1,10 @@
 extension Matrix {
     /// Elementwise `lhs ∘ rhs` with broadcasting: a 1 × n operand repeats over rows, an m × 1
-    /// operand over columns, a 1 × 1 operand over everything.
+    /// operand over columns, a 1 × 1 operand over everything. An extent of 1 also broadcasts to an
+    /// extent of 0 (a 0 × n matrix plus a 1 × n row is 0 × n).
     public static func elementwise(_ op: BinaryOperator, _ lhs: Matrix, _ rhs: Matrix) -> Matrix {
-        let rows = max(lhs.rows, rhs.rows), columns = max(lhs.columns, rhs.columns)
+        let rows = lhs.rows == 1 ? rhs.rows : lhs.rows
+        let columns = lhs.columns == 1 ? rhs.columns : lhs.columns
         func stride(_ m: Matrix) -> (row: Int, column: Int) {
             precondition((m.rows == rows || m.rows == 1) && (m.columns == columns || m.columns == 1),
                          "Matrix elementwise \(op): shapes \(lhs.rows) × \(lhs.columns) and \(rhs.rows) × \(rhs.columns) do not broadcast")
@@ -34,15 +36,16 @@ extension Matrix {
     /// Elementwise quotient, with broadcasting.
     public func elementwiseDivided(by other: Matrix) -> Matrix { .elementwise(.divide, self, other) }
 
+    /// Every element times `rhs`, with IEEE semantics (NaN · 0 is NaN; BLAS `scal` with α = 0
+    /// would write zeros over NaN and ∞ in OpenBLAS).
     public static func * (lhs: Matrix, rhs: Scalar) -> Matrix {
-        var m = lhs
-        m.withUnsafeMutableBufferPointer { p in
-            if let base = p.baseAddress { Scalar.scal(n: p.count, alpha: rhs, x: base, incx: 1) }
-        }
-        return m
+        elementwise(.multiply, lhs, Matrix(rows: 1, columns: 1, elements: [rhs]))
     }
     public static func * (lhs: Scalar, rhs: Matrix) -> Matrix { rhs * lhs }
-    public static func / (lhs: Matrix, rhs: Scalar) -> Matrix { lhs * (1 / rhs) }
+    /// Every element divided by `rhs` (a true division, not a multiplication by 1 / rhs).
+    public static func / (lhs: Matrix, rhs: Scalar) -> Matrix {
+        elementwise(.divide, lhs, Matrix(rows: 1, columns: 1, elements: [rhs]))
+    }
 
     /// f applied to every element (with `UnaryFunction`'s definitions).
     public func applying(_ function: UnaryFunction) -> Matrix {

@@ -1,6 +1,7 @@
 extension Matrix: CustomStringConvertible {
-    /// The shape, then (for matrices up to 12 × 12) the rows with aligned columns; larger
-    /// matrices show their corners.
+    /// The shape, then (for matrices up to 12 × 12) the rows with right-aligned columns; larger
+    /// matrices show their 5 × 5 corners with `…` between them. Integral values print as integers,
+    /// others with 6 significant digits (`0.333333`, `-1.5e-7`, `-123457.0`).
     public var description: String {
         var lines = ["Matrix<\(Scalar.typeName)> \(rows) × \(columns)"]
         let showRows = rows <= 12 ? Array(0..<rows) : Array(0..<5) + [-1] + Array((rows - 5)..<rows)
@@ -8,9 +9,7 @@ extension Matrix: CustomStringConvertible {
         func text(_ v: Scalar) -> String {
             let d = Double(v)
             if d == d.rounded() && abs(d) < 1e6 { return String(Int(d)) }
-            var s = String(describing: v)
-            if s.count > 10 { s = String(format6: d) }
-            return s
+            return String(format6: d)
         }
         let cells: [[String]] = showRows.map { r in
             showColumns.map { c in (r < 0 || c < 0) ? "…" : text(elements[r * columns + c]) }

@@ -17,19 +17,21 @@ extension Matrix {
         }
     }
 
-    /// The 1-norm: the largest column sum of |aᵢⱼ|.
+    /// The 1-norm: the largest column sum of |aᵢⱼ| (NaN if any element is NaN).
     public var oneNorm: Scalar {
-        var best: Scalar = 0
-        for c in 0..<columns {
-            var s: Scalar = 0
-            for r in 0..<rows { s += abs(elements[r * columns + c]) }
-            best = max(best, s)
+        withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress, count > 0 else { return 0 }
+            return Scalar.oneNorm(rows: rows, columns: columns, base, rowStride: columns)
         }
-        return best
     }
 
-    /// The ∞-norm: the largest row sum of |aᵢⱼ|.
-    public var infinityNorm: Scalar { transposed().oneNorm }
+    /// The ∞-norm: the largest row sum of |aᵢⱼ| (NaN if any element is NaN).
+    public var infinityNorm: Scalar {
+        withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress, count > 0 else { return 0 }
+            return Scalar.infinityNorm(rows: rows, columns: columns, base, rowStride: columns)
+        }
+    }
 
     /// Whether every element is finite.
     public var isFinite: Bool { firstNonFiniteIndex == nil }

@@ -58,16 +58,16 @@ extension Matrix {
     private func symmetricProduct(_ trans: Transpose) -> Matrix {
         let n = trans == .none ? rows : columns
         let k = trans == .none ? columns : rows
-        var c = Matrix.zeros(rows: n, columns: n)
-        guard n > 0, k > 0 else { return c }
-        c.withUnsafeMutableBufferPointer { pc in
+        // syrk (β = 0, so C is not read) writes the upper triangle, symmetrize the lower one.
+        return Matrix(rows: n, columns: n) { pc in
+            guard n > 0 else { return }
+            guard k > 0 else { Scalar.fill(pc.baseAddress!, count: n * n, with: 0); return }
             withUnsafeBufferPointer { pa in
                 Scalar.syrk(.upper, trans, n: n, k: k, alpha: 1, a: pa.baseAddress!, lda: columns,
                             beta: 0, c: pc.baseAddress!, ldc: n)
             }
-            for i in 0..<n { for j in 0..<i { pc[i * n + j] = pc[j * n + i] } }
+            Scalar.symmetrize(.upper, n: n, pc.baseAddress!, lda: n)
         }
-        return c
     }
 }
 
@@ -99,8 +99,20 @@ public func axpy<Scalar: NACScalar>(_ alpha: Scalar, _ x: [Scalar], _ y: inout [
     }
 }
 
-/// x ← αx by BLAS scal.
+/// x ← αx by BLAS scal, with IEEE semantics for α = 0 (NaN · 0 stays NaN, which OpenBLAS's
+/// `scal` does not honour).
 public func scale<Scalar: NACScalar>(_ x: inout [Scalar], by alpha: Scalar) {
     guard !x.isEmpty else { return }
-    x.withUnsafeMutableBufferPointer { Scalar.scal(n: $0.count, alpha: alpha, x: $0.baseAddress!, incx: 1) }
+    x.withUnsafeMutableBufferPointer { p in
+        let base = p.baseAddress!
+        if alpha != 0 {
+            Scalar.scal(n: p.count, alpha: alpha, x: base, incx: 1)
+        } else {
+            withUnsafePointer(to: alpha) { a in
+                Scalar.broadcast(.multiply, StridedOperand(UnsafePointer(base), rowStride: 0),
+                                 StridedOperand(a, rowStride: 0, columnStride: 0),
+                                 rows: 1, columns: p.count, accumulate: false, into: base, outRowStride: 0)
+            }
+        }
+    }
 }

@@ -48,11 +48,8 @@ extension Matrix {
     public func transposed() -> Matrix {
         Matrix(rows: columns, columns: rows) { out in
             withUnsafeBufferPointer { a in
-                guard let base = a.baseAddress else { return }
-                // Row j of the result is column j of self: a strided copy.
-                Scalar.copy(StridedOperand(base, rowStride: 1, columnStride: columns),
-                            rows: columns, columns: rows, accumulate: false,
-                            into: out.baseAddress!, outRowStride: rows)
+                guard let base = a.baseAddress, let o = out.baseAddress, count > 0 else { return }
+                Scalar.transpose(rows: rows, columns: columns, base, lda: columns, into: o, ldb: rows)
             }
         }
     }

@@ -77,9 +77,10 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         return S(radius * Double.cos(angle))
     }
 
-    /// A normal variate with the given mean and standard deviation.
+    /// A normal variate with the given mean and standard deviation, computed in `Double` and then
+    /// rounded, so that a `Float` stream is the `Double` stream (same parameters) rounded.
     public mutating func normal<S: NACScalar>(mean: S, standardDeviation: S) -> S {
-        mean + standardDeviation * normal(S.self)
+        S(Double(mean) + Double(standardDeviation) * normal(Double.self))
     }
 
     /// An index drawn with probability proportional to `weights` (non-negative, positive sum):

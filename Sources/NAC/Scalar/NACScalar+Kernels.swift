@@ -1,9 +1,10 @@
 import RealModule
 
-// Elementwise kernels over whole buffers. They are plain generic code in an extension of
-// `NACScalar`; because `Float` and `Double` conform in this module, the optimiser specialises
-// each loop for the concrete type, and generic callers (the engine, `Matrix`) pay one dynamic
-// call per buffer, never per element.
+// Elementwise kernels over whole buffers: the default implementations of `NACScalar`'s kernel
+// requirements. Because they are requirements and `Float` and `Double` conform in this module, the
+// compiler specialises each loop for the concrete type when it builds the conformance's witness,
+// and generic callers (the engine, `Matrix`) pay one dynamic call per buffer, never per element.
+// The forwarding overloads at the end give the requirements their default arguments.
 
 extension NACScalar {
     /// y = f(x) for `count` elements; when given, `firstDerivative` receives f′(x) and
@@ -253,11 +254,13 @@ extension NACScalar {
             if !m.isFinite { m = 0 }
             var s: Self = 0
             for c in 0..<columns { s += Self.exp(p[c] - m) }
-            let lse = m + Self.log(s)
-            out[r] = lse
+            out[r] = m + Self.log(s)
             if let softmax {
+                // exp(a − m) / s rather than exp(a − lse): lse is rounded to the precision of its
+                // magnitude, which for large logits would cost |lse| ε of relative accuracy.
                 let q = softmax + r * columns
-                for c in 0..<columns { q[c] = Self.exp(p[c] - lse) }
+                let scale = 1 / s
+                for c in 0..<columns { q[c] = Self.exp(p[c] - m) * scale }
             }
         }
     }
@@ -300,11 +303,131 @@ extension NACScalar {
 
     /// The index of the first non-finite element (NaN or ±∞), or `nil` if all are finite.
     public static func firstNonFinite(_ x: UnsafePointer<Self>, count: Int) -> Int? {
-        var sum: Self = 0
-        for i in 0..<count { sum += x[i] * 0 }   // NaN iff some element is non-finite
-        guard sum.isNaN else { return nil }
+        // x · 0 is 0 for finite x and NaN otherwise; eight independent sums let the loop vectorise.
+        var s0: Self = 0, s1: Self = 0, s2: Self = 0, s3: Self = 0
+        var s4: Self = 0, s5: Self = 0, s6: Self = 0, s7: Self = 0
+        var i = 0
+        while i + 8 <= count {
+            s0 += x[i] * 0; s1 += x[i + 1] * 0; s2 += x[i + 2] * 0; s3 += x[i + 3] * 0
+            s4 += x[i + 4] * 0; s5 += x[i + 5] * 0; s6 += x[i + 6] * 0; s7 += x[i + 7] * 0
+            i += 8
+        }
+        while i < count { s0 += x[i] * 0; i += 1 }
+        guard (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))).isNaN else { return nil }
         for i in 0..<count where !x[i].isFinite { return i }
         return nil
+    }
+
+    /// Σ |x[i]| over `count` contiguous elements, with eight independent partial sums.
+    @inline(__always)
+    static func sumOfMagnitudes(_ x: UnsafePointer<Self>, count: Int) -> Self {
+        var s0: Self = 0, s1: Self = 0, s2: Self = 0, s3: Self = 0
+        var s4: Self = 0, s5: Self = 0, s6: Self = 0, s7: Self = 0
+        var i = 0
+        while i + 8 <= count {
+            s0 += Swift.abs(x[i]); s1 += Swift.abs(x[i + 1]); s2 += Swift.abs(x[i + 2]); s3 += Swift.abs(x[i + 3])
+            s4 += Swift.abs(x[i + 4]); s5 += Swift.abs(x[i + 5]); s6 += Swift.abs(x[i + 6]); s7 += Swift.abs(x[i + 7])
+            i += 8
+        }
+        while i < count { s0 += Swift.abs(x[i]); i += 1 }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    }
+
+    /// b(c, r) ← a(r, c), in 32 × 32 tiles so that both the reads and the writes stay in cache.
+    public static func transpose(
+        rows: Int, columns: Int, _ a: UnsafePointer<Self>, lda: Int,
+        into b: UnsafeMutablePointer<Self>, ldb: Int
+    ) {
+        let tile = 32
+        var r0 = 0
+        while r0 < rows {
+            let r1 = Swift.min(r0 + tile, rows)
+            var c0 = 0
+            while c0 < columns {
+                let c1 = Swift.min(c0 + tile, columns)
+                for r in r0..<r1 {
+                    let pa = a + r * lda
+                    for c in c0..<c1 { b[c * ldb + r] = pa[c] }
+                }
+                c0 = c1
+            }
+            r0 = r1
+        }
+    }
+
+    /// Mirrors the `source` triangle onto the other one, tile by tile.
+    public static func symmetrize(_ source: Triangle, n: Int, _ a: UnsafeMutablePointer<Self>, lda: Int) {
+        let tile = 32
+        var i0 = 0
+        while i0 < n {
+            let i1 = Swift.min(i0 + tile, n)
+            var j0 = 0
+            while j0 <= i0 {
+                let j1 = Swift.min(j0 + tile, n)
+                // Strictly lower elements (i, j), i > j, of the tile pair.
+                for i in i0..<i1 {
+                    for j in j0..<Swift.min(j1, i) {
+                        if source == .upper { a[i * lda + j] = a[j * lda + i] }
+                        else { a[j * lda + i] = a[i * lda + j] }
+                    }
+                }
+                j0 = j1
+            }
+            i0 = i1
+        }
+    }
+
+    public static func oneNorm(rows: Int, columns: Int, _ a: UnsafePointer<Self>, rowStride: Int) -> Self {
+        guard rows > 0, columns > 0 else { return 0 }
+        var sums = [Self](repeating: 0, count: columns)
+        sums.withUnsafeMutableBufferPointer { s in
+            for r in 0..<rows {
+                let p = a + r * rowStride
+                for c in 0..<columns { s[c] += Swift.abs(p[c]) }
+            }
+        }
+        return largestPropagatingNaN(sums)
+    }
+
+    public static func infinityNorm(rows: Int, columns: Int, _ a: UnsafePointer<Self>, rowStride: Int) -> Self {
+        guard rows > 0, columns > 0 else { return 0 }
+        var best: Self = 0
+        for r in 0..<rows {
+            let s = sumOfMagnitudes(a + r * rowStride, count: columns)
+            if s.isNaN { return .nan }
+            if s > best { best = s }
+        }
+        return best
+    }
+
+    public static func symmetricOneNorm(_ triangle: Triangle, n: Int, _ a: UnsafePointer<Self>, rowStride: Int) -> Self {
+        guard n > 0 else { return 0 }
+        // Column sums of the symmetric matrix, read row by row from the stored triangle: element
+        // (i, j) of row i counts in column j (a vectorisable update of the sums) and, off the
+        // diagonal, in column i (a reduction over the rest of the row).
+        var sums = [Self](repeating: 0, count: n)
+        sums.withUnsafeMutableBufferPointer { s in
+            for i in 0..<n {
+                let p = a + i * rowStride
+                if triangle == .upper {
+                    for j in i..<n { s[j] += Swift.abs(p[j]) }
+                    s[i] += sumOfMagnitudes(p + i + 1, count: n - i - 1)
+                } else {
+                    for j in 0...i { s[j] += Swift.abs(p[j]) }
+                    s[i] += sumOfMagnitudes(p, count: i)
+                }
+            }
+        }
+        return largestPropagatingNaN(sums)
+    }
+
+    private static func largestPropagatingNaN(_ values: [Self]) -> Self {
+        var best: Self = 0
+        for v in values {
+            if v.isNaN { return .nan }
+            if v > best { best = v }
+        }
+        return best
     }
 }
 

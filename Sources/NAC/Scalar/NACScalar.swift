@@ -26,7 +26,17 @@ public enum Triangle: Sendable, Equatable {
 ///   operands, forwarded to OpenBLAS's CBLAS;
 /// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `gelsd`, `syevd`) with **column-major**
 ///   operands (row-major LAPACKE calls copy their inputs; see BUILD-NOTES), returning LAPACK's `info`;
-/// - the elementwise kernels of the autodiff engine (see `NACScalar+Kernels.swift`).
+/// - the elementwise kernels of the autodiff engine and of `Matrix` (`evaluate`, `broadcast`,
+///   `copy`, `transpose`, norms, reductions, …), written once as default implementations in
+///   `NACScalar+Kernels.swift`.
+///
+/// The kernels are protocol **requirements**, not just extension methods: a call such as
+/// `Scalar.copy(…)` from unspecialised generic code (for example `Matrix<Scalar>` called from another
+/// module) then goes through the witness table to the copy the compiler specialised for `Float` or
+/// `Double` when it compiled their conformances. An extension method would run its unspecialised
+/// generic body instead, paying a witness call per element (about 50× slower, BUILD-NOTES §1.6).
+/// Requirements cannot have default arguments, so the shorter spellings (without `alpha:`, or
+/// without the derivative buffers) are extension overloads that forward to the requirement.
 ///
 /// Every pointer argument names a buffer of the documented size; sizes are `Int` and are checked to
 /// fit LAPACK's 32-bit integers. The C symbols appear only in `Float+NACScalar.swift` and
@@ -72,7 +82,8 @@ where RawSignificand: FixedWidthInteger {
     /// ‖x‖₂, computed without overflow.
     static func nrm2(n: Int, x: UnsafePointer<Self>, incx: Int) -> Self
 
-    /// x ← α x.
+    /// x ← α x. (OpenBLAS writes zeros for α = 0 even over NaN and ∞; `Matrix * scalar` and
+    /// `scale(_:by:)` keep IEEE semantics.)
     static func scal(n: Int, alpha: Self, x: UnsafeMutablePointer<Self>, incx: Int)
 
     // MARK: LAPACK (column-major; each returns LAPACK's `info`)
@@ -118,71 +129,101 @@ where RawSignificand: FixedWidthInteger {
         vectors: Bool, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         w: UnsafeMutablePointer<Self>) -> Int
 
-    // MARK: Elementwise kernels (implemented once, generically, in NACScalar+Kernels.swift;
-    // being requirements, each call dispatches to the implementation specialised for the type)
+    // MARK: Elementwise kernels (row-major; default implementations in NACScalar+Kernels.swift)
 
+    /// y = f(x) for `count` elements; when non-nil, `firstDerivative` receives f′(x) and
+    /// `secondDerivative` f″(x). `x` and `value` may be the same buffer only if no derivative is
+    /// requested.
     static func evaluate(
         _ function: UnaryFunction, x: UnsafePointer<Self>, count: Int, value y: UnsafeMutablePointer<Self>,
-        firstDerivative d1: UnsafeMutablePointer<Self>?,
-        secondDerivative d2: UnsafeMutablePointer<Self>?
-    )
+        firstDerivative d1: UnsafeMutablePointer<Self>?, secondDerivative d2: UnsafeMutablePointer<Self>?)
 
+    /// out(r, c) ← α · (a(r, c) ∘ b(r, c)) [+ out(r, c) when `accumulate`] for a `rows × columns`
+    /// result with row stride `outRowStride`; zero strides in the operands broadcast them.
     static func broadcast(
         _ op: BinaryOperator, _ a: StridedOperand<Self>, _ b: StridedOperand<Self>,
         rows: Int, columns: Int, alpha: Self, accumulate: Bool,
-        into out: UnsafeMutablePointer<Self>, outRowStride: Int
-    )
+        into out: UnsafeMutablePointer<Self>, outRowStride: Int)
 
+    /// out(r, c) ← α · a(r, c) [+ out(r, c) when `accumulate`]: a strided copy, scale or
+    /// accumulation of a `rows × columns` block.
     static func copy(
         _ a: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self, accumulate: Bool,
-        into out: UnsafeMutablePointer<Self>, outRowStride: Int
-    )
+        into out: UnsafeMutablePointer<Self>, outRowStride: Int)
 
+    /// b(c, r) ← a(r, c) for the `rows × columns` row-major `a` (row stride `lda`) into the
+    /// `columns × rows` row-major `b` (row stride `ldb`), in cache-sized tiles. The buffers must not
+    /// overlap. (Also converts between row-major and column-major storage.)
+    static func transpose(
+        rows: Int, columns: Int, _ a: UnsafePointer<Self>, lda: Int,
+        into b: UnsafeMutablePointer<Self>, ldb: Int)
+
+    /// Copies the `source` triangle of the n × n row-major `a` onto the other triangle, making `a`
+    /// symmetric.
+    static func symmetrize(_ source: Triangle, n: Int, _ a: UnsafeMutablePointer<Self>, lda: Int)
+
+    /// Sets `count` elements to `value`.
     static func fill(_ out: UnsafeMutablePointer<Self>, count: Int, with value: Self)
 
+    /// out[r · outStride] ← α Σ_c a(r, c) [+ previous].
     static func sumRows(
         _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self,
-        accumulate: Bool, into out: UnsafeMutablePointer<Self>, outStride: Int
-    )
+        accumulate: Bool, into out: UnsafeMutablePointer<Self>, outStride: Int)
 
+    /// out[c] ← α Σ_r a(r, c) [+ previous].
     static func sumColumns(
         _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self,
-        accumulate: Bool, into out: UnsafeMutablePointer<Self>
-    )
+        accumulate: Bool, into out: UnsafeMutablePointer<Self>)
 
+    /// Per row, log Σ_c exp a(r, c) (into `out[r]`) and, when `softmax` is non-nil, the softmax
+    /// exp(a(r, c) − out[r]) (row stride `columns`).
     static func logSumExpRows(
         _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
-        into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?
-    )
+        into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?)
 
+    /// For every row b: dst[b · dstRowStride + o · n + i] ← α u(b, o) v(b, i) [+ previous];
+    /// `streaming` writes with non-temporal stores (Float and Double, see CNACKernels.h).
     static func outerProductRows(
         rows: Int, m: Int, n: Int, alpha: Self,
         u: UnsafePointer<Self>, uRowStride: Int, v: UnsafePointer<Self>, vRowStride: Int,
-        accumulate: Bool, streaming: Bool, into dst: UnsafeMutablePointer<Self>, dstRowStride: Int
-    )
+        accumulate: Bool, streaming: Bool, into dst: UnsafeMutablePointer<Self>, dstRowStride: Int)
 
+    /// The largest |x| over `count` elements, or NaN if any element is NaN.
     static func maximumMagnitude(_ x: UnsafePointer<Self>, count: Int) -> Self
 
+    /// The index of the first non-finite element (NaN or ±∞), or `nil` if all are finite.
     static func firstNonFinite(_ x: UnsafePointer<Self>, count: Int) -> Int?
 
-    static func sumRowsStrided(
-        _ a: StridedOperand<Self>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Self>
-    )
+    /// The 1-norm (largest column sum of |aᵢⱼ|) of the `rows × columns` row-major `a`; NaN if any
+    /// element is NaN.
+    static func oneNorm(rows: Int, columns: Int, _ a: UnsafePointer<Self>, rowStride: Int) -> Self
 
+    /// The ∞-norm (largest row sum of |aᵢⱼ|) of the `rows × columns` row-major `a`; NaN if any
+    /// element is NaN.
+    static func infinityNorm(rows: Int, columns: Int, _ a: UnsafePointer<Self>, rowStride: Int) -> Self
+
+    /// The 1-norm (= ∞-norm) of the symmetric n × n matrix whose `triangle` (row-major, diagonal
+    /// included) is stored in `a`; the other triangle is not read. NaN if a read element is NaN.
+    static func symmetricOneNorm(_ triangle: Triangle, n: Int, _ a: UnsafePointer<Self>, rowStride: Int) -> Self
+
+    /// out[r] ← Σ_c a(r, c) for a strided operand (rows × columns), out contiguous.
+    static func sumRowsStrided(
+        _ a: StridedOperand<Self>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Self>)
+
+    /// out[c] ← α Σ_r a(r, c) [+ previous] for a strided operand (rows × columns).
     static func sumColumnsStrided(
         _ a: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self, accumulate: Bool,
-        into out: UnsafeMutablePointer<Self>
-    )
+        into out: UnsafeMutablePointer<Self>)
 
+    /// out[r] ← a(r, indices[r]) for each row.
     static func gatherColumns(
         _ a: UnsafePointer<Self>, rows: Int, rowStride: Int, indices: UnsafePointer<Int>,
-        into out: UnsafeMutablePointer<Self>
-    )
+        into out: UnsafeMutablePointer<Self>)
 
+    /// out(r, indices[r]) += α v[r · vStride] for each row (rows zeroed first when `zeroFirst`).
     static func scatterColumns(
         _ v: UnsafePointer<Self>, vStride: Int, rows: Int, columns: Int, indices: UnsafePointer<Int>,
-        alpha: Self, zeroFirst: Bool, into out: UnsafeMutablePointer<Self>, outRowStride: Int
-    )
+        alpha: Self, zeroFirst: Bool, into out: UnsafeMutablePointer<Self>, outRowStride: Int)
 }
 
 /// Converts a size or stride to LAPACK's 32-bit integer, trapping with the routine's name if it
