@@ -16,13 +16,13 @@ let world = mpi.world
 let repetitions = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 3
 let batch = 1024
 
-func median(_ x: [Double]) -> Double { let s = x.sorted(); return s[s.count / 2] }
-func slowest(_ x: Double) -> Double { (try? world.allReduce(x, .maximum)) ?? .nan }
-func report(_ line: String) { if world.isRoot { print(line); fflush(nil) } }
+@MainActor func median(_ x: [Double]) -> Double { let s = x.sorted(); return s[s.count / 2] }
+@MainActor func slowest(_ x: Double) -> Double { (try? world.allReduce(x, .maximum)) ?? .nan }
+@MainActor func report(_ line: String) { if world.isRoot { print(line); fflush(nil) } }
 
 /// Runs `body` `repetitions` times after a barrier; returns (median total, median communication)
 /// seconds, each the maximum over ranks.
-func measure(_ body: () throws -> Void) rethrows -> (total: Double, communication: Double, bytes: Int) {
+@MainActor func measure(_ body: () throws -> Void) rethrows -> (total: Double, communication: Double, bytes: Int) {
     var totals: [Double] = [], comms: [Double] = [], bytes = 0
     for _ in 0..<repetitions {
         try? world.barrier()
