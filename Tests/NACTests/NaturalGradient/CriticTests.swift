@@ -96,6 +96,28 @@ func randomTransitions(
         #expect(c.statistics == d.statistics && c.target == d.target)
     }
 
+    @Test func replacingStatisticsSolvesThePooledSystem() throws {
+        // Two halves of the episodes accumulated apart, then pooled: the data-parallel hook.
+        let transitions = randomTransitions(count: 200, n: 3, m: 2, seed: 97)
+        let cut = transitions.firstIndex { $0.end.endsEpisode }! + 1
+        func make() throws -> LSTDQAccumulator<Double> {
+            try LSTDQAccumulator<Double>(parameterCount: 3, featureCount: 2, discount: 0.9, traceDecay: 0.7,
+                                         trackedInverseRidge: 1e-3)
+        }
+        var all = try make(), first = try make(), second = try make()
+        for t in transitions { try all.observe(t) }
+        for t in transitions[..<cut] { try first.observe(t) }
+        for t in transitions[cut...] { try second.observe(t) }
+        var pooledTarget = first.target
+        for i in pooledTarget.indices { pooledTarget[i] += second.target[i] }
+        var pooled = second.replacingStatistics(first.statistics + second.statistics, target: pooledTarget)
+        let expected = try all.solve(.ridge(1e-6)), actual = try pooled.solve(.ridge(1e-6))
+        for (x, y) in zip(expected.w + expected.v, actual.w + actual.v) { #expect(abs(x - y) <= 1e-9 * (1 + abs(x))) }
+        #expect(throws: NaturalGradientError.self) { try pooled.solve(.trackedInverse) }
+        try pooled.refreshTrackedInverse()
+        _ = try pooled.solve(.trackedInverse)
+    }
+
     @Test func shermanMorrisonInverseEqualsDirectSolveAfterManyUpdates() throws {
         let transitions = randomTransitions(count: 400, n: 4, m: 3, seed: 311)
         var lstd = try LSTDQAccumulator<Double>(parameterCount: 4, featureCount: 3, discount: 0.95, traceDecay: 0.6,

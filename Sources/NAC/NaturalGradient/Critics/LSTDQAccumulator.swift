@@ -253,6 +253,24 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
             relativeResidual: bNorm > 0 ? norm(residual) / bNorm : norm(residual), effectiveRank: rank)
     }
 
+    /// A copy whose statistics A and b are replaced by `statistics` and `target` — for example
+    /// their sums over the processes of a data-parallel run, so that `solve(_:)` on the copy
+    /// solves the pooled system. The trace, time step and counters are kept; a tracked inverse
+    /// no longer matches A, so `.trackedInverse` solves on the copy throw
+    /// `.trackedInverseUnavailable` until `refreshTrackedInverse()` is called.
+    ///
+    /// - Precondition: `statistics` is N × N and `target` has N elements.
+    /// - Complexity: O(N²) (copies).
+    public func replacingStatistics(_ statistics: Matrix<Scalar>, target: [Scalar]) -> LSTDQAccumulator {
+        precondition(statistics.rows == size && statistics.columns == size && target.count == size,
+                     "LSTDQAccumulator.replacingStatistics: expected A \(size) × \(size) and b \(size), got \(statistics.rows) × \(statistics.columns) and \(target.count)")
+        var copy = self
+        copy.statistics = statistics
+        copy.target = target
+        if copy.inverse != nil { copy.inverseBreakdown = .nan }
+        return copy
+    }
+
     /// The tracked inverse M ≈ (A + ε_k I)⁻¹, if tracking and not broken down.
     public var trackedInverse: Matrix<Scalar>? {
         inverseBreakdown == nil ? inverse?.inverse : nil
