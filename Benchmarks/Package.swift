@@ -32,5 +32,12 @@ let package = Package(
             path: "Benchmarks/EngineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // NAC's public API against the bare BLAS/LAPACK call it wraps, alternated in one process
+        // (`swift run -c release LinalgOverhead`); not a package-benchmark target.
+        .executableTarget(
+            name: "LinalgOverhead",
+            dependencies: [.product(name: "NAC", package: "nac")],
+            path: "Sources/LinalgOverhead"
+        ),
     ]
 )

@@ -6,7 +6,9 @@ Run it in the same session as `swift package benchmark`, with the same thread co
     OPENBLAS_NUM_THREADS=1 python3 numpy_compare.py
     OPENBLAS_NUM_THREADS=2 python3 numpy_compare.py gemm posv    # only some operations
 
-For each operation it prints the median (p50) wall-clock time and GFLOP/s of
+For each operation it prints the median (p50) wall-clock time, GFLOP/s from it, and the p50 process
+CPU time (comparable to package-benchmark's "Time (total CPU)"; on a loaded machine it is the steadier
+figure for single-threaded runs) of
   numpy/scipy  — NumPy 2.x / SciPy as installed; their wheels bundle their own OpenBLAS
                  (scipy-openblas, a newer release than Debian's), so they measure the *library*
                  difference as much as any wrapper overhead;
@@ -62,15 +64,18 @@ for p in "sd":
 
 
 def median_us(fn, max_iterations, max_seconds=2.0, warmup=2):
+    """p50 wall-clock and p50 process CPU time (all threads), in µs."""
     for _ in range(warmup):
         fn()
-    samples = []
+    wall, cpu = [], []
     start = time.perf_counter()
-    while len(samples) < max_iterations and time.perf_counter() - start < max_seconds:
+    while len(wall) < max_iterations and time.perf_counter() - start < max_seconds:
+        c0 = time.process_time_ns()
         t0 = time.perf_counter_ns()
         fn()
-        samples.append(time.perf_counter_ns() - t0)
-    return statistics.median(samples) / 1e3
+        wall.append(time.perf_counter_ns() - t0)
+        cpu.append(time.process_time_ns() - c0)
+    return statistics.median(wall) / 1e3, statistics.median(cpu) / 1e3
 
 
 def cases(n, dtype):
@@ -135,18 +140,19 @@ def main():
     print(f"OPENBLAS_NUM_THREADS={threads}; numpy {np.__version__}, scipy {scipy.__version__}, python {sys.version.split()[0]}")
     print("numpy/scipy: gemm a @ b; syrk a.T @ a; posv scipy.linalg.solve(assume_a='pos'); "
           "potrf scipy.linalg.cho_factor; gelsd numpy.linalg.lstsq")
-    print(f"{'op':6} {'type':8} {'n':>5} {'Mflop':>10} | {'numpy p50 µs':>13} {'GFLOP/s':>8} | {'raw C p50 µs':>13} {'GFLOP/s':>8}")
+    print(f"{'op':6} {'type':8} {'n':>5} {'Mflop':>10} | {'numpy p50 µs':>13} {'GFLOP/s':>8} {'CPU µs':>10} | "
+          f"{'raw C p50 µs':>13} {'GFLOP/s':>8} {'CPU µs':>10}")
     for op_index, op in enumerate(OPERATIONS):
         if op not in selected:
             continue
         for dtype in TYPES:
             for n in SIZES:
                 name, flop, numpy_fn, raw_fn, iterations = cases(n, dtype)[op_index]
-                t_np = median_us(numpy_fn, iterations)
-                t_raw = median_us(raw_fn, iterations)
+                t_np, c_np = median_us(numpy_fn, iterations)
+                t_raw, c_raw = median_us(raw_fn, iterations)
                 type_name = "float32" if dtype == np.float32 else "float64"
-                print(f"{name:6} {type_name:8} {n:5} {flop / 1e6:10.2f} | {t_np:13.1f} {flop / t_np / 1e3:8.2f} | "
-                      f"{t_raw:13.1f} {flop / t_raw / 1e3:8.2f}", flush=True)
+                print(f"{name:6} {type_name:8} {n:5} {flop / 1e6:10.2f} | {t_np:13.1f} {flop / t_np / 1e3:8.2f} {c_np:10.1f} | "
+                      f"{t_raw:13.1f} {flop / t_raw / 1e3:8.2f} {c_raw:10.1f}", flush=True)
 
 
 if __name__ == "__main__":
