@@ -13,7 +13,7 @@ struct Train: ParsableCommand {
         \(LearnerRegistry.entries(Double.self).map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
 
         Training stops after --steps environment steps (default 150000) or --episodes episodes, \
-        or as soon as the mean return of the last 100 episodes reaches --stop-at. Progress goes \
+        or as soon as the mean return of the last 100 episodes reaches --stop-at (checked once 100 episodes have ended). Progress goes \
         to stderr; DIR (default runs/ENV-ALGORITHM-seedSEED) receives learning_curve.csv (one row \
         per episode: episode, steps, return, mean_return, length, truncated, iteration, seconds, \
         then the learner's diagnostics), learning_curve.svg and policy.json (NAC model format; \
@@ -174,11 +174,11 @@ struct Train: ParsableCommand {
                 csv.write(Data(text.utf8))
             }
             if reachedAt == nil, let target = stopAt ?? (canonical == "cartpole" ? 475 : nil),
-               let m = curve.recentMeanReturn, curve.episodes >= 100 || stopAt != nil, m >= target {
+               let m = curve.recentMeanReturn, curve.episodes >= 100, m >= target {
                 reachedAt = (curve.totalSteps, Date().timeIntervalSince(start))
             }
             progress(final: false)
-            if let stopAt, let m = curve.recentMeanReturn, m >= stopAt { break }
+            if let stopAt, curve.episodes >= 100, let m = curve.recentMeanReturn, m >= stopAt { break }
         }
         progress(final: true)
         if !headerWritten { csv.write(Data((curve.csvHeader + "\n").utf8)) }
