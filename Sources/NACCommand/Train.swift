@@ -38,6 +38,7 @@ struct Train: ParsableCommand {
     @Option(help: "KL trust region δ (default: npg 0.02, npg-replay 0.01).") var kl: Double?
     @Option(help: "Environment copies stepped together (default 8).") var copies: Int?
     @Option(help: "Scalar type: float32 or float64.") var dtype: String = "float64"
+    @Option(help: "BLAS threads (default 1: the batches are small, and extra threads only spin).") var threads: Int = 1
     @Flag(help: "No live progress line.") var quiet = false
 
     func parsedHidden() throws -> [Int]? {
@@ -85,10 +86,12 @@ struct Train: ParsableCommand {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
         if let stopAt, !stopAt.isFinite { throw ValidationError("--stop-at must be finite") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         _ = try specification()
     }
 
     func run() throws {
+        LinearAlgebra.threadCount = threads
         switch ScalarType(rawValue: dtype)! {
         case .float32: try train(Float.self)
         case .float64: try train(Double.self)

@@ -6,7 +6,7 @@ import Testing
 
     static func learner(
         hidden: [Int] = [16], configure: (inout NaturalPolicyGradientConfiguration<Double>) -> Void = { _ in }
-    ) throws -> CartPoleLearner {
+    ) throws(TrainingError) -> CartPoleLearner {
         var c = NaturalPolicyGradientConfiguration<Double>()
         c.copies = 4
         c.stepsPerCopy = 128
@@ -34,25 +34,39 @@ import Testing
         #expect(mean >= 150, "mean return of the last 100 episodes: \(mean)")
     }
 
-    /// With the line search off, the step is exactly the quadratic trust region: ½ η² wᵀFw = δ,
-    /// and the measured mean KL(π_old ‖ π_new) on the batch is within a factor 1.5 of δ.
+    /// With the line search off, the step is exactly the quadratic trust region: ½ η² wᵀFw = δ
+    /// (F the closed-form KL's Fisher, or the sampled ΨᵀΨ/B), and for small δ (1e-5, 1e-4) the
+    /// measured mean KL(π_old ‖ π_new) on the batch is within a factor 1.2 of δ. (At δ = 0.02 the
+    /// step is long enough for the KL's cubic and higher terms to matter — measured 1–4 × δ on
+    /// CartPole — which is what the line search's 1.5 δ cap is for; checked below.)
     @Test func klNormalisedStepMatchesTheTrustRegion() throws {
-        for delta in [0.005, 0.02] {
-            var learner = try Self.learner { $0.maximumKL = delta; $0.maximumBacktracks = 0 }
-            for _ in 0..<2 {
-                let step = try learner.iterateTyped()
-                let quadratic = try #require(step.diagnostics["kl_quadratic"])
-                #expect(abs(quadratic - delta) <= 1e-12 * delta)
-                let old = try #require(learner.previousPolicy), rollout = try #require(learner.lastRollout)
-                let kl = try old.klDivergence(to: learner.policy, observations: rollout.observations)
-                let mean = kl.reduce(0, +) / Double(kl.count)
-                #expect(mean > delta / 1.5 && mean < delta * 1.5, "δ = \(delta): measured KL \(mean)")
-                #expect(abs(step.diagnostics["kl"]! - mean) < 1e-12)
-                // Δθ = η w.
-                let eta = try #require(step.diagnostics["step_size"])
-                let expected = zip(old.parameters, learner.lastNaturalGradient).map { $0 + eta * $1 }
-                #expect(relativeError(learner.policy.parameters, expected) < 1e-14)
+        for curvature in [TrustRegionCurvature.closedFormKL, .sampledFisher] {
+            for delta in [1e-5, 1e-4] {
+                var learner = try Self.learner { $0.maximumKL = delta; $0.maximumBacktracks = 0; $0.curvature = curvature }
+                for _ in 0..<2 {
+                    let step = try learner.iterateTyped()
+                    let quadratic = try #require(step.diagnostics["kl_quadratic"])
+                    #expect(abs(quadratic - delta) <= 1e-12 * delta)
+                    let old = try #require(learner.previousPolicy), rollout = try #require(learner.lastRollout)
+                    let kl = try old.klDivergence(to: learner.policy, observations: rollout.observations)
+                    let mean = kl.reduce(0, +) / Double(kl.count)
+                    #expect(mean > delta / 1.2 && mean < delta * 1.2, "\(curvature), δ = \(delta): measured KL \(mean)")
+                    #expect(abs(step.diagnostics["kl"]! - mean) < 1e-15)
+                    // Δθ = η w.
+                    let eta = try #require(step.diagnostics["step_size"])
+                    let expected = zip(old.parameters, learner.lastNaturalGradient).map { $0 + eta * $1 }
+                    #expect(relativeError(learner.policy.parameters, expected) < 1e-14)
+                    if curvature == .sampledFisher {
+                        #expect(step.diagnostics["wFw"] == step.diagnostics["wFw_sampled"])
+                    }
+                }
             }
+        }
+        // With the line search (the default), the accepted step's measured KL is ≤ 1.5 δ.
+        var learner = try Self.learner { $0.maximumKL = 0.02 }
+        for _ in 0..<3 {
+            let step = try learner.iterateTyped()
+            #expect(step.diagnostics["kl"]! <= 1.5 * 0.02)
         }
     }
 

@@ -40,10 +40,13 @@ import Testing
         // The true V(s_{t+1}) of every step of copy 0: [1,0], [2,0] (final, not the reset [0,1]), [1,1], [2,1], [1,2].
         #expect(Array(next[0..<5]) == [10, 20, 11, 21, 12])
 
-        // GAE over the flat copy-major buffer equals GAE of each copy's run alone: no leakage
-        // between copies, and truncations cut the recursion.
-        let all = try generalizedAdvantageEstimate(rewards: r.rewards, values: values, nextValues: next, ends: r.ends,
-                                                   discount: 0.9, lambda: 0.8)
+        // The learner's GAE (per copy) equals GAE of each copy's run alone, bootstrapped at the
+        // copy's last step: no leakage between copies, and truncations cut the recursion.
+        let baseline = ValueBaseline(critic: MLPValueFunction<Double>(
+            network: MLP(layerSizes: [2, 1], hiddenActivation: .identity), parameters: [10, 1, 0]),
+            learningRate: 1e-3, epochs: 1, minibatchSize: 8, seed: 0)
+        #expect(baseline.values(r.observations) == values)
+        let all = try estimateAdvantages(r, baseline: baseline, discount: 0.9, lambda: 0.8, iteration: 1)
         for i in 0..<3 {
             let range = (i * 5)..<(i * 5 + 5)
             let alone = try generalizedAdvantageEstimate(
@@ -51,6 +54,8 @@ import Testing
                 ends: Array(r.ends[range]), discount: 0.9, lambda: 0.8)
             #expect(Array(all.advantages[range]) == alone.advantages)
         }
+        // Copy 0's last step (s = [0, 2]) is bootstrapped from V([1, 2]) = 12: Â₄ = δ₄ = 1 + 0.9·12 − 2 = 9.8.
+        #expect(abs(all.advantages[4] - 9.8) < 1e-12)
         // By hand for copy 0, t = 0 and 1 (γ = 0.9, λ = 0.8): δ₁ = 2 + 0.9·20 − 10 = 10 (truncated: Â₁ = δ₁),
         // δ₀ = 1 + 0.9·10 − 0 = 10, Â₀ = 10 + 0.72·10 = 17.2.
         #expect(abs(all.advantages[1] - 10) < 1e-12 && abs(all.advantages[0] - 17.2) < 1e-12)

@@ -15,13 +15,14 @@
 ///    `FisherSystem.solve()` (automatic route). With `.matrixFreeConjugateGradient(k)`, g by one
 ///    reduced reverse pass and w by k CG steps on the engine's Fisher-vector products.
 /// 4. **KL-normalised step**: Δθ = η w with η = √(2δ / wᵀFw) (`TrustRegionStep`), so the
-///    quadratic model of the mean KL is exactly δ. With the line search, η is halved until the
+///    quadratic model of the mean KL is exactly δ. F is by default the Fisher of the closed-form
+///    KL at the batch's states (`TrustRegionCurvature.closedFormKL`), or the sampled ΨᵀΨ/B. With the line search, η is halved until the
 ///    measured mean KL(π_old ‖ π_new) over the batch is ≤ 1.5 δ and the surrogate
 ///    L(θ') = mean_b exp(log π_θ'(a_b|s_b) − log π_θ(a_b|s_b)) Â_b improves on L(θ) = mean Â.
 /// 5. **Critic**: V is fitted to the λ-returns by Adam (`ValueBaseline.fit`).
 ///
 /// Diagnostics (learning-curve columns): `kl` (measured mean KL of the accepted step), `kl_quadratic`
-/// (½ η² wᵀFw), `step_size` (η), `wFw`, `gradient_norm` (‖g‖), `natural_gradient_norm` (‖w‖),
+/// (½ η² wᵀFw), `step_size` (η), `wFw` (the curvature used), `wFw_sampled` (‖Ψw‖²/B), `gradient_norm` (‖g‖), `natural_gradient_norm` (‖w‖),
 /// `solve_residual` (‖F w − g‖/‖g‖), `backtracks`, `entropy` (mean policy entropy on the batch),
 /// `value_loss` (½ MSE of V against the λ-returns before the fit), `mean_advantage_raw`.
 ///
@@ -94,7 +95,7 @@ where P.Scalar == Base.Scalar {
 
         // Natural gradient w and wᵀFw.
         let observations = rollout.observations, actions = rollout.actions
-        let w: [Scalar], g: [Scalar], quadratic: Scalar, oldLogProbabilities: [Scalar]
+        let w: [Scalar], g: [Scalar], sampledQuadratic: Scalar, oldLogProbabilities: [Scalar]
         switch c.solver {
         case .fisherSystem:
             do {
@@ -108,7 +109,7 @@ where P.Scalar == Base.Scalar {
             } catch { throw .naturalGradient(error) }
             w = solution.w
             g = solution.gradient
-            quadratic = TrustRegionStep.quadraticForm(scores: scoreBuffer, direction: w)
+            sampledQuadratic = TrustRegionStep.quadraticForm(scores: scoreBuffer, direction: w)
             diagnostics["solve_residual"] = Double(solution.diagnostics.relativeResidual)
         case .matrixFreeConjugateGradient(let k):
             do {
@@ -125,11 +126,21 @@ where P.Scalar == Base.Scalar {
                 ) { v in f.fisherVectorProduct(at: theta, inputs: inputs, vector: v) }
             } catch { throw .naturalGradient(error) }
             w = solution.w
-            quadratic = dot(w, f.fisherVectorProduct(at: theta, inputs: inputs, vector: w))
+            sampledQuadratic = dot(w, f.fisherVectorProduct(at: theta, inputs: inputs, vector: w))
             diagnostics["solve_residual"] = Double(solution.diagnostics.relativeResidual)
         }
         try requireTrainingFinite("natural gradient", w, iteration: iteration)
-        try requireTrainingFinite("wᵀFw", [quadratic], iteration: iteration)
+        try requireTrainingFinite("wᵀFw", [sampledQuadratic], iteration: iteration)
+        diagnostics["wFw_sampled"] = Double(sampledQuadratic)
+        var quadratic = sampledQuadratic
+        if c.curvature == .closedFormKL && sampledQuadratic > 0 {
+            // Probe at a tenth of the sampled model's KL: ε = 0.3 η_sampled.
+            let probe = TrustRegionStep.stepSize(maximumKL: c.maximumKL, quadraticForm: sampledQuadratic) * Scalar(0.3)
+            do {
+                quadratic = try TrustRegionStep.closedFormCurvature(of: policy, along: w, observations: observations, probe: probe)
+            } catch { throw .policy(error) }
+            try requireTrainingFinite("closed-form wᵀFw", [quadratic], iteration: iteration)
+        }
         lastNaturalGradient = w
         lastAdvantages = advantages
         lastRollout = rollout

@@ -5,9 +5,9 @@
 /// Episode boundaries inside a copy's run come from `ends` (see `StepEnd`): `.terminated` and
 /// `.truncated` where an episode ended (the vector environment auto-reset the copy, so step t + 1
 /// of the same copy is the first step of its next episode), `.continuing` elsewhere — including
-/// the last step of every copy's run, whose episode goes on into the next rollout. Runs of
-/// different copies are separated because every copy's last step needs a bootstrap value, so
-/// `generalizedAdvantageEstimate` never lets one copy's advantages leak into another's.
+/// the last step of every copy's run, whose episode goes on into the next rollout. So GAE must
+/// be run on each copy's run separately (as `estimateAdvantages` does): over the whole flat
+/// buffer, a copy's `.continuing` last step would chain into the next copy's first step.
 ///
 /// V(s_{t+1}) is needed where the next state is not the next stored row: after a truncation (the
 /// final observation of the cut episode) and at the last step of each copy (the observation the

@@ -90,7 +90,7 @@ public struct ValueBaseline<Scalar: NACScalar>: Sendable {
 
 /// GAE(γ, λ) advantages and λ-returns of a rollout under a value baseline: V(s_t) for every
 /// stored step and V(s_{t+1}) for the bootstrap observations in one batched evaluation each,
-/// then `generalizedAdvantageEstimate` over the copy-major flat buffer.
+/// then `generalizedAdvantageEstimate` over each copy's run of the copy-major buffer.
 func estimateAdvantages<Scalar: NACScalar>(
     _ rollout: Rollout<Scalar>, baseline: ValueBaseline<Scalar>, discount: Scalar, lambda: Scalar, iteration: Int
 ) throws(TrainingError) -> GeneralizedAdvantageEstimate<Scalar> {
@@ -99,14 +99,24 @@ func estimateAdvantages<Scalar: NACScalar>(
     let bootstrapValues = baseline.values(rollout.bootstrapObservations)
     try requireTrainingFinite("value estimates", bootstrapValues, iteration: iteration)
     let next = rollout.nextValues(values: values, bootstrapValues: bootstrapValues)
-    let estimate: GeneralizedAdvantageEstimate<Scalar>
-    do {
-        estimate = try generalizedAdvantageEstimate(
-            rewards: rollout.rewards, values: values, nextValues: next, ends: rollout.ends,
-            discount: discount, lambda: lambda)
-    } catch {
-        if case .nonFiniteInput(let argument, _) = error { throw .nonFinite(quantity: argument, iteration: iteration) }
-        throw .naturalGradient(error)
+    // One GAE pass per copy: a copy's last step is `.continuing` (its episode goes on into the
+    // next rollout), which GAE bootstraps only on a buffer's last step — so each copy's run is
+    // its own buffer, and no advantage leaks from one copy into the previous one.
+    var estimate = GeneralizedAdvantageEstimate<Scalar>(temporalDifferences: [], advantages: [], lambdaReturns: [])
+    let t = rollout.stepsPerCopy
+    for copy in 0..<rollout.copies {
+        let range = (copy * t)..<((copy + 1) * t)
+        do {
+            let part = try generalizedAdvantageEstimate(
+                rewards: Array(rollout.rewards[range]), values: Array(values[range]), nextValues: Array(next[range]),
+                ends: Array(rollout.ends[range]), discount: discount, lambda: lambda)
+            estimate.temporalDifferences += part.temporalDifferences
+            estimate.advantages += part.advantages
+            estimate.lambdaReturns += part.lambdaReturns
+        } catch {
+            if case .nonFiniteInput(let argument, _) = error { throw .nonFinite(quantity: argument, iteration: iteration) }
+            throw .naturalGradient(error)
+        }
     }
     try requireTrainingFinite("advantages", estimate.advantages, iteration: iteration)
     return estimate
