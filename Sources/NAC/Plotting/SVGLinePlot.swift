@@ -17,24 +17,31 @@ public struct SVGLinePlot: Sendable {
     public struct Series: Sendable {
         public var name: String
         public var points: [(x: Double, y: Double)]
-        /// Any SVG colour ("#1f77b4", "steelblue").
-        public var color: String
+        /// Any SVG colour ("#1f77b4", "steelblue"); nil: the palette colour of the series' index.
+        public var color: String?
         public var strokeWidth: Double
+        /// A dashed line (for reference curves such as analytic values).
+        public var dashed: Bool
 
-        public init(name: String, points: [(x: Double, y: Double)], color: String, strokeWidth: Double = 1.5) {
+        public init(name: String, points: [(x: Double, y: Double)], color: String? = nil, strokeWidth: Double = 1.5,
+                    dashed: Bool = false) {
             self.name = name
             self.points = points
             self.color = color
             self.strokeWidth = strokeWidth
+            self.dashed = dashed
         }
     }
+
+    /// Colours of series without their own.
+    public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
     public var title: String
     public var xLabel: String
     public var yLabel: String
     public var width: Double
     public var height: Double
-    public private(set) var series: [Series] = []
+    public var series: [Series] = []
     /// Horizontal reference lines (for example a target return), drawn dashed.
     public var referenceLines: [(y: Double, label: String)] = []
 
@@ -94,6 +101,9 @@ public struct SVGLinePlot: Sendable {
         return format(v)
     }
 
+    /// The SVG document (the same as `svgText()`).
+    public func svg() -> String { svgText() }
+
     /// The SVG document.
     public func svgText() -> String {
         let left = 70.0, right = 20.0, top = 40.0, bottom = 55.0
@@ -138,16 +148,18 @@ public struct SVGLinePlot: Sendable {
             svg += "<text x=\"\(n(left + plotWidth - 4))\" y=\"\(n(py(r.y) - 4))\" text-anchor=\"end\" fill=\"#d62728\">\(Self.escaped(r.label))</text>\n"
         }
         // Series.
-        for s in series {
+        func color(_ i: Int) -> String { Self.escaped(series[i].color ?? Self.palette[i % Self.palette.count]) }
+        func dash(_ s: Series) -> String { s.dashed ? " stroke-dasharray=\"6 4\"" : "" }
+        for (i, s) in series.enumerated() {
             let points = s.points.filter { $0.x.isFinite && $0.y.isFinite }
             guard !points.isEmpty else { continue }
             let list = points.map { "\(n(px($0.x))),\(n(py($0.y)))" }.joined(separator: " ")
-            svg += "<polyline fill=\"none\" stroke=\"\(Self.escaped(s.color))\" stroke-width=\"\(n(s.strokeWidth))\" points=\"\(list)\"/>\n"
+            svg += "<polyline fill=\"none\" stroke=\"\(color(i))\" stroke-width=\"\(n(s.strokeWidth))\"\(dash(s)) points=\"\(list)\"/>\n"
         }
         // Legend.
         for (i, s) in series.enumerated() {
             let y = top + 14 + Double(i) * 16
-            svg += "<line x1=\"\(n(left + 10))\" y1=\"\(n(y - 4))\" x2=\"\(n(left + 30))\" y2=\"\(n(y - 4))\" stroke=\"\(Self.escaped(s.color))\" stroke-width=\"2\"/>\n"
+            svg += "<line x1=\"\(n(left + 10))\" y1=\"\(n(y - 4))\" x2=\"\(n(left + 30))\" y2=\"\(n(y - 4))\" stroke=\"\(color(i))\" stroke-width=\"2\"\(dash(s))/>\n"
             svg += "<text x=\"\(n(left + 36))\" y=\"\(n(y))\">\(Self.escaped(s.name))</text>\n"
         }
         svg += "</svg>\n"

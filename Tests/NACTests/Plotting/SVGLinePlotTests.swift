@@ -22,7 +22,7 @@ import Testing
     @Test func wellFormedXMLWithEscapedText() throws {
         var plot = SVGLinePlot(title: "returns <npg> & \"friends\"", xLabel: "steps", yLabel: "return")
         plot.add(.init(name: "episode return", points: [(0, 10), (100, 50), (200, .nan), (300, 480)], color: "#9ecae1"))
-        plot.add(.init(name: "mean", points: [(0, 10), (300, 200)], color: "steelblue"))
+        plot.add(.init(name: "mean", points: [(0, 10), (300, 200)], dashed: true))
         plot.referenceLines = [(475, "target 475")]
         let svg = plot.svgText()
         let parser = XMLParser(data: Data(svg.utf8))
@@ -37,6 +37,9 @@ import Testing
         // The NaN point is skipped: 3 points in the first polyline.
         let first = collector.attributes[collector.elements.firstIndex(of: "polyline")!]["points"]!
         #expect(first.split(separator: " ").count == 3)
+        // The second series takes the palette's second colour and is dashed.
+        let second = collector.attributes[collector.elements.lastIndex(of: "polyline")!]
+        #expect(second["stroke"] == SVGLinePlot.palette[1] && second["stroke-dasharray"] == "6 4")
     }
 
     @Test func emptyPlotAndLearningCurvePlotParse() {
