@@ -146,10 +146,12 @@ struct Train: ParsableCommand {
         var lastPrint = -1.0
         var reachedAt: (steps: Int, seconds: Double)?
         var updates = 0
+        // A live line on a terminal (redrawn 4 times a second); one line every 5 s otherwise.
+        let terminal = isatty(2) != 0
         func progress(final: Bool) {
             guard !quiet else { return }
             let t = Date().timeIntervalSince(start)
-            guard final || t - lastPrint >= 0.25 else { return }
+            guard final || t - lastPrint >= (terminal ? 0.25 : 5) else { return }
             lastPrint = t
             let rate = Double(curve.totalSteps) / max(t, 1e-9)
             var left = Double.nan
@@ -158,7 +160,8 @@ struct Train: ParsableCommand {
             let mean = curve.recentMeanReturn.map { String(format: "%.1f", $0) } ?? "–"
             let line = "episode \(curve.episodes) | steps \(Self.grouped(curve.totalSteps)) | mean return (last 100) \(mean)"
                 + " | \(Self.grouped(Int(rate))) steps/s | \(Self.duration(t)) elapsed | ~\(Self.duration(max(left, 0))) left"
-            FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line + (final ? "\n" : "")).utf8))
+            let text = terminal ? "\r\u{1B}[2K" + line + (final ? "\n" : "") : line + "\n"
+            FileHandle.standardError.write(Data(text.utf8))
         }
         while true {
             if let stepBudget, curve.totalSteps >= stepBudget { break }

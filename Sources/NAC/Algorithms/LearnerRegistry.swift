@@ -89,12 +89,21 @@ public struct LearnerSpecification: Sendable, Equatable {
 
 /// The learners `nac train --algorithm NAME` can run: a table of name → builder.
 ///
-/// Adding an algorithm is one line in `entries(_:)`:
+/// Adding an algorithm is one line in `entries(_:)`. For the Thomas (2014) learners, with one
+/// helper that maps the specification onto their configuration:
 ///
 /// ```swift
-/// Entry(name: "nac-s", summary: "NAC-S(λ), Thomas (2014) Algorithm 2", usesBias: true) {
-///     try ThomasLearnerFactory.make(algorithm: .nacS, specification: $0)
-/// },
+/// static func thomas<Scalar: NACScalar>(_ a: ThomasAlgorithm) -> Entry<Scalar> {
+///     Entry(name: a.rawValue, summary: "Thomas (2014): \(a)", usesBias: a.hasBiasSwitch) { spec in
+///         var c = ThomasConfiguration<Scalar>()
+///         c.bias = spec.bias
+///         if let g = spec.discount { c.discount = Scalar(g) }
+///         return try ThomasLearnerFactory.make(algorithm: a.rawValue, environment: spec.makeEnvironment(as: Scalar.self),
+///                                              configuration: c, seed: spec.seed)
+///     }
+/// }
+/// // in entries(_:), one line each:
+/// thomas(.nacLSTD), thomas(.enac), thomas(.enac2), thomas(.nacS), thomas(.inac), thomas(.bhatnagar),
 /// ```
 public enum LearnerRegistry {
     /// One registered learner.
