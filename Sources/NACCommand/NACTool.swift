@@ -7,11 +7,11 @@ struct NACTool: ParsableCommand {
         commandName: "nac",
         abstract: "Natural actor-critic reinforcement learning: batched scores, Fisher solves, Thomas (2014) algorithms.",
         discussion: """
-        Subcommands planned next: train (learn a policy on a built-in environment), evaluate \
-        (run a saved policy), scores (per-sample score matrix of a saved policy as .npy), \
-        bench (speed tables), example (the worked examples).
+        Subcommands: train (learn a policy on a built-in environment, e.g. nac train cartpole), \
+        evaluate (run a saved policy), scores (per-sample score matrix of a saved policy as .npy), \
+        bench (speed tables: bench scores, bench environments), demo (a BLAS/LAPACK check).
         """,
         version: NACVersion.string,
-        subcommands: [Demo.self, Scores.self, Bench.self]
+        subcommands: [Train.self, Evaluate.self, Scores.self, Bench.self, Demo.self]
     )
 }

@@ -1,0 +1,159 @@
+/// The kind of MLP policy a registered learner builds for an environment.
+public enum PolicyKind: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// `CategoricalPolicy` (discrete actions): softmax over MLP logits.
+    case categorical
+    /// `GaussianPolicy` (continuous actions): MLP mean, state-independent log-std.
+    case gaussian
+    /// `StateDependentGaussianPolicy` (continuous actions): one MLP for mean and log-std.
+    case stateDependentGaussian = "state-dependent-gaussian"
+
+    public var description: String { rawValue }
+
+    /// The natural kind for an action space: categorical for discrete, Gaussian for a box.
+    public static func automatic(for actionSpace: Space) -> PolicyKind {
+        actionSpace.isDiscrete ? .categorical : .gaussian
+    }
+}
+
+/// What `nac train` asks of a learner, independent of the algorithm: the environment, the seed,
+/// the policy network, and the shared hyper-parameters. `nil` means "the algorithm's default".
+/// Every registered builder maps the fields it uses and must reject (or document that it
+/// ignores) the others; `LearnerRegistry.Entry.usesBias` says whether `bias` applies.
+public struct LearnerSpecification: Sendable, Equatable {
+    /// An `EnvironmentRegistry` name.
+    public var environment: String
+    public var seed: UInt64
+    /// nil: `PolicyKind.automatic(for:)`.
+    public var policyKind: PolicyKind?
+    /// Hidden widths of the policy network; nil: the algorithm's default.
+    public var hiddenLayers: [Int]?
+    /// γ, GAE λ, batch size (environment steps per iteration), δ (KL trust region).
+    public var discount: Double?
+    public var gaeLambda: Double?
+    public var batchSize: Int?
+    public var maximumKL: Double?
+    /// Environment copies stepped together.
+    public var copies: Int?
+    /// Biased (f(t) = 1) or unbiased (f(t) = γ^t) estimators of Thomas (2014); only for learners
+    /// whose entry has `usesBias`.
+    public var bias: TimeWeighting?
+
+    public init(
+        environment: String, seed: UInt64 = 0, policyKind: PolicyKind? = nil, hiddenLayers: [Int]? = nil,
+        discount: Double? = nil, gaeLambda: Double? = nil, batchSize: Int? = nil, maximumKL: Double? = nil,
+        copies: Int? = nil, bias: TimeWeighting? = nil
+    ) {
+        self.environment = environment
+        self.seed = seed
+        self.policyKind = policyKind
+        self.hiddenLayers = hiddenLayers
+        self.discount = discount
+        self.gaeLambda = gaeLambda
+        self.batchSize = batchSize
+        self.maximumKL = maximumKL
+        self.copies = copies
+        self.bias = bias
+    }
+
+    /// Checks the fields that do not depend on the algorithm (ranges of γ, λ, counts, widths).
+    /// - Throws: `TrainingError.invalidHyperparameter`.
+    public func validate() throws(TrainingError) {
+        if let discount { try requireTraining("discount (gamma)", discount, in: 0...1) }
+        if let gaeLambda { try requireTraining("lambda", gaeLambda, in: 0...1) }
+        if let batchSize { try requireTrainingCount("batch size", batchSize) }
+        if let copies { try requireTrainingCount("copies", copies) }
+        if let maximumKL { try requireTrainingPositive("KL trust region (kl)", maximumKL) }
+        if let hiddenLayers {
+            for (i, w) in hiddenLayers.enumerated() where w < 1 {
+                throw .invalidHyperparameter(name: "hidden layer \(i) width", value: "\(w)", requirement: "must be at least 1")
+            }
+        }
+    }
+
+    /// The environment, with `TrainingError.environment(.unknownEnvironment)` for an unknown name.
+    public func makeEnvironment<Scalar: NACScalar>(as _: Scalar.Type = Scalar.self) throws(TrainingError) -> AnyEnvironment<Scalar> {
+        do { return try EnvironmentRegistry.make(environment) } catch { throw .environment(error) }
+    }
+
+    /// The policy kind to build for `environment`.
+    /// - Throws: `.policyEnvironmentMismatch` for a categorical policy on continuous actions or
+    ///   a Gaussian one on discrete actions.
+    public func resolvedPolicyKind(for actionSpace: Space) throws(TrainingError) -> PolicyKind {
+        let kind = policyKind ?? .automatic(for: actionSpace)
+        if (kind == .categorical) != actionSpace.isDiscrete {
+            throw .policyEnvironmentMismatch("a \(kind) policy cannot act in \(environment) (actions \(actionSpace))")
+        }
+        return kind
+    }
+}
+
+/// The learners `nac train --algorithm NAME` can run: a table of name → builder.
+///
+/// Adding an algorithm is one line in `entries(_:)`. For the Thomas (2014) learners, with one
+/// helper that maps the specification onto their configuration:
+///
+/// ```swift
+/// static func thomas<Scalar: NACScalar>(_ a: ThomasAlgorithm) -> Entry<Scalar> {
+///     Entry(name: a.rawValue, summary: "Thomas (2014): \(a)", usesBias: a.hasBiasSwitch) { spec in
+///         var c = ThomasConfiguration<Scalar>()
+///         c.bias = spec.bias
+///         if let g = spec.discount { c.discount = Scalar(g) }
+///         return try ThomasLearnerFactory.make(algorithm: a.rawValue, environment: spec.makeEnvironment(as: Scalar.self),
+///                                              configuration: c, seed: spec.seed)
+///     }
+/// }
+/// // in entries(_:), one line each:
+/// thomas(.nacLSTD), thomas(.enac), thomas(.enac2), thomas(.nacS), thomas(.inac), thomas(.bhatnagar),
+/// ```
+public enum LearnerRegistry {
+    /// One registered learner.
+    public struct Entry<Scalar: NACScalar>: Sendable {
+        public var name: String
+        public var summary: String
+        /// Whether `LearnerSpecification.bias` (biased / unbiased) applies.
+        public var usesBias: Bool
+        public var make: @Sendable (LearnerSpecification) throws -> any Learner<Scalar>
+
+        public init(name: String, summary: String, usesBias: Bool,
+                    make: @escaping @Sendable (LearnerSpecification) throws -> any Learner<Scalar>) {
+            self.name = name
+            self.summary = summary
+            self.usesBias = usesBias
+            self.make = make
+        }
+    }
+
+    /// Every registered learner, in display order.
+    public static func entries<Scalar: NACScalar>(_: Scalar.Type = Scalar.self) -> [Entry<Scalar>] {
+        [
+            Entry(name: "npg", summary: "minibatch natural policy gradient, GAE + MLP baseline, KL trust region",
+                  usesBias: false) { try NaturalPolicyGradientFactory.makeLearner(specification: $0, as: Scalar.self) },
+            Entry(name: "npg-replay",
+                  summary: "natural policy gradient from a replay buffer: per-minibatch compatible regression, slower actor",
+                  usesBias: false) { try NaturalPolicyGradientFactory.makeReplayLearner(specification: $0, as: Scalar.self) },
+            // Thomas (2014) learners: one line each, e.g.
+            // Entry(name: "nac-lstd", summary: "…", usesBias: true) { try ThomasLearnerFactory.make(algorithm: .nacLSTD, specification: $0) },
+        ]
+    }
+
+    /// The registered names.
+    public static var names: [String] { entries(Double.self).map(\.name) }
+
+    /// The entry called `name` (case-insensitive).
+    /// - Throws: `.unknownAlgorithm` listing the registered names.
+    public static func entry<Scalar: NACScalar>(_ name: String, as _: Scalar.Type = Scalar.self) throws(TrainingError) -> Entry<Scalar> {
+        guard let e = entries(Scalar.self).first(where: { $0.name == name.lowercased() }) else {
+            throw .unknownAlgorithm(name: name, known: names)
+        }
+        return e
+    }
+
+    /// Builds the learner called `name` for `specification` (validated first).
+    public static func make<Scalar: NACScalar>(
+        _ name: String, specification: LearnerSpecification, as _: Scalar.Type = Scalar.self
+    ) throws -> any Learner<Scalar> {
+        let e = try entry(name, as: Scalar.self)
+        try specification.validate()
+        return try e.make(specification)
+    }
+}
