@@ -47,34 +47,35 @@ public struct BhatnagarNAC<E: Environment, P: Policy & PersistableModel>: Learne
         let base = configuration.base
         let xi = base.averageRewardStepSize
         var observation = agent.reset()
-        var total = 0.0, updates = 0, t = 0, truncated = false
-        while true {
-            let (actions, action) = try agent.sample(observation)
-            let psi = try agent.score(observation, actions)
-            let result = try agent.step(action)
-            let phi = agent.features(observation)
-            let newAverage = (1 - xi) * averageReward + xi * result.reward
-            var delta = result.reward - newAverage - dot(v, phi)
-            if !result.terminated { delta += dot(v, agent.features(result.observation)) }
-            let alphaW = base.criticStepSize.value(at: globalStep)
-            let alphaV = base.baselineStepSize.value(at: globalStep)
-            var newV = v, newW = w
-            axpy(alphaV * delta, phi, &newV)
-            axpy(alphaW * (delta - dot(psi, w)), psi, &newW)
-            guard newAverage.isFinite, newV.allSatisfy(\.isFinite), newW.allSatisfy(\.isFinite) else {
-                throw .nonFinite(quantity: "critic (w, v, average reward)", step: globalStep + 1)
+        var total = 0.0, updates = 0, t = 0
+        var segment: OnlineSegment<Scalar>
+        repeat {
+            segment = try agent.collectSegment(from: &observation, rule: actor.rule)
+            for i in 0..<segment.count {
+                let psi = segment.score(i), reward = segment.rewards[i], terminated = segment.ends[i] == .terminated
+                let phi = agent.features(segment.observations[i])
+                let newAverage = (1 - xi) * averageReward + xi * reward
+                var delta = reward - newAverage - dot(v, phi)
+                if !terminated { delta += dot(v, agent.features(segment.nextObservations[i])) }
+                let alphaW = base.criticStepSize.value(at: globalStep)
+                let alphaV = base.baselineStepSize.value(at: globalStep)
+                var newV = v, newW = w
+                axpy(alphaV * delta, phi, &newV)
+                axpy(alphaW * (delta - dot(psi, w)), psi, &newW)
+                guard newAverage.isFinite, newV.allSatisfy(\.isFinite), newW.allSatisfy(\.isFinite) else {
+                    throw .nonFinite(quantity: "critic (w, v, average reward)", step: globalStep + 1)
+                }
+                (averageReward, v, w) = (newAverage, newV, newW)
+                total += Double(reward)
+                if actor.shouldUpdate(estimate: w, counter: segment.counts[i]) {
+                    try agent.update(&actor, along: w)
+                    updates += 1
+                }
+                t += 1
+                globalStep += 1
             }
-            (averageReward, v, w) = (newAverage, newV, newW)
-            total += Double(result.reward)
-            if actor.shouldUpdate(estimate: w, counter: agent.totalSteps) {
-                try agent.update(&actor, along: w)
-                updates += 1
-            }
-            t += 1
-            globalStep += 1
-            if result.isDone { truncated = !result.terminated; break }
-            observation = result.observation
-        }
+        } while !segment.endsEpisode
+        let truncated = segment.truncated
         return LearnerIteration(
             completedEpisodes: [CompletedEpisode(totalReward: total, length: t, truncated: truncated)],
             environmentSteps: t, policyUpdates: updates,

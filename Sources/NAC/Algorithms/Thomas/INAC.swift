@@ -48,40 +48,41 @@ public struct INAC<E: Environment, P: Policy & PersistableModel>: Learner where 
         var observation = agent.reset()
         var traceV = [Scalar](repeating: 0, count: v.count), traceU = [Scalar](repeating: 0, count: w.count)
         var f: Scalar = 1
-        var total = 0.0, updates = 0, t = 0, truncated = false
-        while true {
-            let (actions, action) = try agent.sample(observation)
-            let psi = try agent.score(observation, actions)
-            let result = try agent.step(action)
-            let phi = agent.features(observation)
-            var delta = result.reward - averageReward - dot(v, phi)
-            if !result.terminated { delta += gamma * dot(v, agent.features(result.observation)) }
-            let alphaW = base.criticStepSize.value(at: globalStep)
-            let alphaV = base.baselineStepSize.value(at: globalStep)
-            let newAverage = averageReward + base.averageRewardStepSize * delta
-            scale(&traceV, by: decay)
-            axpy(f, phi, &traceV)
-            scale(&traceU, by: decay)
-            axpy(f, psi, &traceU)
-            var newV = v, newW = w
-            axpy(alphaV * delta, traceV, &newV)
-            axpy(-alphaW * dot(psi, w), psi, &newW)
-            axpy(alphaW * delta, traceU, &newW)
-            guard newAverage.isFinite, newV.allSatisfy(\.isFinite), newW.allSatisfy(\.isFinite) else {
-                throw .nonFinite(quantity: "critic (w, v, average reward)", step: globalStep + 1)
+        var total = 0.0, updates = 0, t = 0
+        var segment: OnlineSegment<Scalar>
+        repeat {
+            segment = try agent.collectSegment(from: &observation, rule: actor.rule)
+            for i in 0..<segment.count {
+                let psi = segment.score(i), reward = segment.rewards[i], terminated = segment.ends[i] == .terminated
+                let phi = agent.features(segment.observations[i])
+                var delta = reward - averageReward - dot(v, phi)
+                if !terminated { delta += gamma * dot(v, agent.features(segment.nextObservations[i])) }
+                let alphaW = base.criticStepSize.value(at: globalStep)
+                let alphaV = base.baselineStepSize.value(at: globalStep)
+                let newAverage = averageReward + base.averageRewardStepSize * delta
+                scale(&traceV, by: decay)
+                axpy(f, phi, &traceV)
+                scale(&traceU, by: decay)
+                axpy(f, psi, &traceU)
+                var newV = v, newW = w
+                axpy(alphaV * delta, traceV, &newV)
+                axpy(-alphaW * dot(psi, w), psi, &newW)
+                axpy(alphaW * delta, traceU, &newW)
+                guard newAverage.isFinite, newV.allSatisfy(\.isFinite), newW.allSatisfy(\.isFinite) else {
+                    throw .nonFinite(quantity: "critic (w, v, average reward)", step: globalStep + 1)
+                }
+                (averageReward, v, w) = (newAverage, newV, newW)
+                total += Double(reward)
+                if actor.shouldUpdate(estimate: w, counter: segment.counts[i]) {
+                    try agent.update(&actor, along: w)
+                    updates += 1
+                }
+                if configuration.timeWeighting == .unbiased { f *= gamma }
+                t += 1
+                globalStep += 1
             }
-            (averageReward, v, w) = (newAverage, newV, newW)
-            total += Double(result.reward)
-            if actor.shouldUpdate(estimate: w, counter: agent.totalSteps) {
-                try agent.update(&actor, along: w)
-                updates += 1
-            }
-            if configuration.timeWeighting == .unbiased { f *= gamma }
-            t += 1
-            globalStep += 1
-            if result.isDone { truncated = !result.terminated; break }
-            observation = result.observation
-        }
+        } while !segment.endsEpisode
+        let truncated = segment.truncated
         return LearnerIteration(
             completedEpisodes: [CompletedEpisode(totalReward: total, length: t, truncated: truncated)],
             environmentSteps: t, policyUpdates: updates,

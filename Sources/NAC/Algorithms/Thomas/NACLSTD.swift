@@ -60,34 +60,30 @@ public struct NACLSTD<E: Environment, P: Policy & PersistableModel>: Learner whe
         var observation = agent.reset()
         statistics.resetEpisode()
         var total = 0.0, steps = 0, updates = 0, truncated = false
-        while true {
-            let (actions, action) = try agent.sample(observation)
-            let psi = try agent.score(observation, actions)
-            let result = try agent.step(action)
-            let end = ThomasAgent<E, P>.end(of: result)
-            let transition = CompatibleTransition(
-                score: psi, features: agent.features(observation), reward: result.reward,
-                nextFeatures: result.terminated ? nil : agent.features(result.observation), end: end)
-            try wrapCritic { () throws(NaturalGradientError) in try statistics.observe(transition) }
-            total += Double(result.reward)
-            steps += 1
-            let count = agent.totalSteps
-            var estimate: NaturalGradientEstimate<Scalar>? = nil
-            if actor.needsEveryEstimate {
-                estimate = try solve()
-                latestEstimate = estimate
+        var segment: OnlineSegment<Scalar>
+        repeat {
+            segment = try agent.collectSegment(from: &observation, rule: actor.rule)
+            for i in 0..<segment.count {
+                let transition = segment.transition(i, features: agent.features)
+                try wrapCritic { () throws(NaturalGradientError) in try statistics.observe(transition) }
+                total += Double(segment.rewards[i])
+                steps += 1
+                var estimate: NaturalGradientEstimate<Scalar>? = nil
+                if actor.needsEveryEstimate {
+                    estimate = try solve()
+                    latestEstimate = estimate
+                }
+                if actor.shouldUpdate(estimate: estimate?.w, counter: segment.counts[i]) {
+                    let w: NaturalGradientEstimate<Scalar>
+                    if let estimate { w = estimate } else { w = try solve() }
+                    latestEstimate = w
+                    try agent.update(&actor, along: w.w)
+                    statistics.forget()
+                    updates += 1
+                }
             }
-            if actor.shouldUpdate(estimate: estimate?.w, counter: count) {
-                let w: NaturalGradientEstimate<Scalar>
-                if let estimate { w = estimate } else { w = try solve() }
-                latestEstimate = w
-                try agent.update(&actor, along: w.w)
-                statistics.forget()
-                updates += 1
-            }
-            if result.isDone { truncated = !result.terminated; break }
-            observation = result.observation
-        }
+        } while !segment.endsEpisode
+        truncated = segment.truncated
         if !actor.needsEveryEstimate { latestEstimate = try solve() }
         return LearnerIteration(
             completedEpisodes: [CompletedEpisode(totalReward: total, length: steps, truncated: truncated)],

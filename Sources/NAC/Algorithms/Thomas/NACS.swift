@@ -67,33 +67,30 @@ public struct NACS<E: Environment, P: Policy & PersistableModel>: Learner where 
             actor.updateCount = 0
             actor.history?.reset()
         }
-        var total = 0.0, updates = 0, t = 0, truncated = false
-        while true {
-            let (actions, action) = try agent.sample(observation)  // line 6
-            let psi = try agent.score(observation, actions)
-            let result = try agent.step(action)
-            let transition = CompatibleTransition(
-                score: psi, features: agent.features(observation), reward: result.reward,
-                nextFeatures: result.terminated ? nil : agent.features(result.observation),
-                end: ThomasAgent<E, P>.end(of: result))
-            let index = literal ? t : globalStep
-            let alphaW = configuration.base.criticStepSize.value(at: index - criticStepOffset)
-            let alphaV = configuration.base.baselineStepSize.value(at: index - criticStepOffset)
-            try wrapCritic { () throws(NaturalGradientError) in
-                try critic.setStepSizes(weight: alphaW, baseline: alphaV)
-                try critic.update(transition)                      // lines 7–11
+        var total = 0.0, updates = 0, t = 0
+        var segment: OnlineSegment<Scalar>
+        repeat {
+            segment = try agent.collectSegment(from: &observation, rule: actor.rule)   // line 6
+            for i in 0..<segment.count {
+                let transition = segment.transition(i, features: agent.features)
+                let index = literal ? t : globalStep
+                let alphaW = configuration.base.criticStepSize.value(at: index - criticStepOffset)
+                let alphaV = configuration.base.baselineStepSize.value(at: index - criticStepOffset)
+                try wrapCritic { () throws(NaturalGradientError) in
+                    try critic.setStepSizes(weight: alphaW, baseline: alphaV)
+                    try critic.update(transition)                      // lines 7–11
+                }
+                total += Double(segment.rewards[i])
+                if actor.shouldUpdate(estimate: critic.w, counter: segment.counts[i]) {   // line 12
+                    try agent.update(&actor, along: critic.w)          // line 13
+                    criticStepOffset = index
+                    updates += 1
+                }
+                t += 1
+                globalStep += 1
             }
-            total += Double(result.reward)
-            if actor.shouldUpdate(estimate: critic.w, counter: agent.totalSteps) {   // line 12
-                try agent.update(&actor, along: critic.w)          // line 13
-                criticStepOffset = index
-                updates += 1
-            }
-            t += 1
-            globalStep += 1
-            if result.isDone { truncated = !result.terminated; break }   // line 14
-            observation = result.observation
-        }
+        } while !segment.endsEpisode                                   // line 14
+        let truncated = segment.truncated
         return LearnerIteration(
             completedEpisodes: [CompletedEpisode(totalReward: total, length: t, truncated: truncated)],
             environmentSteps: t, policyUpdates: updates, diagnostics: diagnostics(latestEstimate))
