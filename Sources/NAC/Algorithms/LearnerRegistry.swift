@@ -89,22 +89,8 @@ public struct LearnerSpecification: Sendable, Equatable {
 
 /// The learners `nac train --algorithm NAME` can run: a table of name → builder.
 ///
-/// Adding an algorithm is one line in `entries(_:)`. For the Thomas (2014) learners, with one
-/// helper that maps the specification onto their configuration:
-///
-/// ```swift
-/// static func thomas<Scalar: NACScalar>(_ a: ThomasAlgorithm) -> Entry<Scalar> {
-///     Entry(name: a.rawValue, summary: "Thomas (2014): \(a)", usesBias: a.hasBiasSwitch) { spec in
-///         var c = ThomasConfiguration<Scalar>()
-///         c.bias = spec.bias
-///         if let g = spec.discount { c.discount = Scalar(g) }
-///         return try ThomasLearnerFactory.make(algorithm: a.rawValue, environment: spec.makeEnvironment(as: Scalar.self),
-///                                              configuration: c, seed: spec.seed)
-///     }
-/// }
-/// // in entries(_:), one line each:
-/// thomas(.nacLSTD), thomas(.enac), thomas(.enac2), thomas(.nacS), thomas(.inac), thomas(.bhatnagar),
-/// ```
+/// Adding an algorithm is one line in `entries(_:)`: an entry with a name, a summary, whether
+/// `--bias` applies, and a builder from the specification.
 public enum LearnerRegistry {
     /// One registered learner.
     public struct Entry<Scalar: NACScalar>: Sendable {
@@ -131,9 +117,26 @@ public enum LearnerRegistry {
             Entry(name: "npg-replay",
                   summary: "natural policy gradient from a replay buffer: per-minibatch compatible regression, slower actor",
                   usesBias: false) { try NaturalPolicyGradientFactory.makeReplayLearner(specification: $0, as: Scalar.self) },
-            // Thomas (2014) learners: one line each, e.g.
-            // Entry(name: "nac-lstd", summary: "…", usesBias: true) { try ThomasLearnerFactory.make(algorithm: .nacLSTD, specification: $0) },
+            thomas(.nacLSTD, "NAC-LSTD (Peters & Schaal 2008), LSTD-Q(λ) compatible critic"),
+            thomas(.enac, "episodic NAC (Peters & Schaal 2008): regression of episode returns"),
+            thomas(.enac2, "eNAC2 (Thomas 2014, Algorithm 1): batch compatible regression"),
+            thomas(.nacS, "NAC-S(λ) (Thomas 2014, Algorithm 2): Sarsa(λ)-style critic"),
+            thomas(.inac, "INAC (Degris, Pilarski & Sutton 2012), average reward"),
+            thomas(.bhatnagar, "Bhatnagar et al. (2009) Algorithm 3, average reward"),
         ]
+    }
+
+    /// A Thomas (2014) learner with its default linear policy and features for the environment;
+    /// the specification's bias and γ are passed on (other fields do not apply).
+    static func thomas<Scalar: NACScalar>(_ algorithm: ThomasAlgorithm, _ summary: String) -> Entry<Scalar> {
+        Entry(name: algorithm.rawValue, summary: summary, usesBias: algorithm.hasBiasSwitch) { specification in
+            var configuration = ThomasConfiguration<Scalar>()
+            configuration.bias = specification.bias
+            if let discount = specification.discount { configuration.discount = Scalar(discount) }
+            return try ThomasLearnerFactory.make(algorithm: algorithm.rawValue,
+                                                 environment: specification.makeEnvironment(as: Scalar.self),
+                                                 configuration: configuration, seed: specification.seed)
+        }
     }
 
     /// The registered names.
