@@ -84,6 +84,8 @@ public struct ScoreBenchmarkCase<Scalar: NACScalar>: Sendable {
 
     /// The bandwidth floor: writing every element of an already mapped B × P buffer once.
     public func fill(_ buffer: inout Matrix<Scalar>, with value: Scalar) {
-        buffer.withUnsafeMutableBufferPointer { $0.update(repeating: value) }
+        buffer.withUnsafeMutableBufferPointer { b in
+            if let base = b.baseAddress { Scalar.fill(base, count: b.count, with: value) }   // specialised kernel, one pass
+        }
     }
 }

@@ -36,7 +36,7 @@ struct Block<Scalar: NACScalar> {
     /// A zero block.
     init(zerosRows rows: Int, columns: Int) {
         self.init(uninitializedRows: rows, columns: columns)
-        base.initialize(repeating: 0, count: rows * columns)
+        Scalar.fill(base, count: rows * columns, with: 0)
     }
 
     /// A copy of `matrix`.

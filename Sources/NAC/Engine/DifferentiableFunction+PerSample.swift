@@ -21,7 +21,7 @@ extension DifferentiableFunction {
                                      tangentTarget: tangentTarget, targetRowStride: rowStride)
         if tape.nodes[out.index].needsAdjoint {
             let seed = Block<Scalar>(uninitializedRows: tape.batchSize, columns: 1)
-            seed.base.initialize(repeating: 1, count: tape.batchSize)
+            Scalar.fill(seed.base, count: tape.batchSize, with: 1)
             context.run(output: out.index, seed: seed, seedTangent: nil)
         }
         context.zeroUnwrittenColumns(parameterCount: parameterCount)

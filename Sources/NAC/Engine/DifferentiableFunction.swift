@@ -252,7 +252,7 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     func seedBlock(_ weights: Matrix<Scalar>?, rows: Int, columns: Int, name: String) -> Block<Scalar> {
         guard let weights else {
             let s = Block<Scalar>(uninitializedRows: rows, columns: columns)
-            s.base.initialize(repeating: 1, count: rows * columns)
+            Scalar.fill(s.base, count: rows * columns, with: 1)
             return s
         }
         precondition(weights.rows == rows && weights.columns == columns,

@@ -56,7 +56,7 @@ final class ReverseContext<Scalar: NACScalar> {
             for t in [target, tangentTarget] {
                 guard let t else { continue }
                 for b in 0..<tape.batchSize {
-                    (t + b * targetRowStride).update(repeating: 0, count: tape.parameters.count)
+                    Scalar.fill(t + b * targetRowStride, count: tape.parameters.count, with: 0)
                 }
             }
         }
@@ -207,7 +207,7 @@ final class ReverseContext<Scalar: NACScalar> {
                 if covered[p] { p += 1; continue }
                 var q = p
                 while q < parameterCount && !covered[q] { q += 1 }
-                for b in 0..<tape.batchSize { (t + b * targetRowStride + p).update(repeating: 0, count: q - p) }
+                for b in 0..<tape.batchSize { Scalar.fill(t + b * targetRowStride + p, count: q - p, with: 0) }
                 p = q
             }
         }

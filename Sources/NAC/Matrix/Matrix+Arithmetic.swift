@@ -68,7 +68,7 @@ extension Matrix {
     public func sumOfRows() -> Matrix {
         Matrix(rows: rows, columns: 1) { out in
             withUnsafeBufferPointer { a in
-                guard let base = a.baseAddress else { out.update(repeating: 0); return }
+                guard let base = a.baseAddress else { if let o = out.baseAddress { Scalar.fill(o, count: out.count, with: 0) }; return }
                 Scalar.sumRows(base, rows: rows, columns: columns, rowStride: columns,
                                accumulate: false, into: out.baseAddress!, outStride: 1)
             }
@@ -80,7 +80,7 @@ extension Matrix {
         Matrix(rows: 1, columns: columns) { out in
             guard columns > 0 else { return }
             withUnsafeBufferPointer { a in
-                guard let base = a.baseAddress, rows > 0 else { out.update(repeating: 0); return }
+                guard let base = a.baseAddress, rows > 0 else { if let o = out.baseAddress { Scalar.fill(o, count: out.count, with: 0) }; return }
                 Scalar.sumColumns(base, rows: rows, columns: columns, rowStride: columns,
                                   accumulate: false, into: out.baseAddress!)
             }

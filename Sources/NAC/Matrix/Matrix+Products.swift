@@ -9,7 +9,7 @@ extension Matrix {
         precondition(ka == kb, "Matrix product: op(a) is \(m) × \(ka) but op(b) is \(kb) × \(n)")
         return Matrix(rows: m, columns: n) { c in
             guard m > 0 && n > 0 else { return }
-            if ka == 0 { c.update(repeating: 0); return }
+            if ka == 0 { if let o = c.baseAddress { Scalar.fill(o, count: c.count, with: 0) }; return }
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     Scalar.gemm(transA, transB, m: m, n: n, k: ka, alpha: 1,
