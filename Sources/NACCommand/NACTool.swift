@@ -12,6 +12,6 @@ struct NACTool: ParsableCommand {
         bench (speed tables), example (the worked examples).
         """,
         version: NACVersion.string,
-        subcommands: [Demo.self]
+        subcommands: [Demo.self, Example.self]
     )
 }

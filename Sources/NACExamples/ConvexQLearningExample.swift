@@ -222,8 +222,9 @@ public enum ConvexQLearningExample {
         public var envelope: GradientCheckReport<Double>
         /// The total derivative of Σ min_v Q against central differences.
         public var minimumGradient: GradientCheckReport<Double>
-        /// The TD loss ½ Σ δ² gradient against central differences.
-        public var temporalDifferenceGradient: GradientCheckReport<Double>
+        /// The per-sample Jacobian ∂δ_b/∂θ of the TD residuals (what Gauss–Newton uses; through
+        /// the argmin) against central differences.
+        public var temporalDifferenceJacobian: GradientCheckReport<Double>
         /// Q_uu from forward-over-reverse against the closed form a(x).
         public var curvature: GradientCheckReport<Double>
         /// max_b |∂Q/∂u (x_b, u*_b)|: the first-order condition at the computed minimiser.
@@ -259,19 +260,15 @@ public enum ConvexQLearningExample {
         let envelope = GradientCheck.report(analytic: Matrix(row: total), numeric: Matrix(row: partial))
         let minimumGradient = minimum.checkGradient(at: theta, inputs: [x])
 
-        let td = q.temporalDifferenceFunction(discount: discount)
-        let delta = td.evaluate(at: theta, inputs: data.inputs)
-        let temporalDifferenceGradient = GradientCheck.compare(
-            gradient: td.gradient(at: theta, inputs: data.inputs, outputWeights: delta).parameters,
-            of: { t in let e = td.evaluate(at: t, inputs: data.inputs).elements; return 0.5 * dot(e, e) },
-            at: theta)
+        let temporalDifferenceJacobian = try! q.temporalDifferenceFunction(discount: discount)
+            .checkPerSampleJacobian(at: theta, inputs: data.inputs)
 
         let k = coefficientFunction.evaluate(at: theta, inputs: [x])
         let hessians = q.argmin.hessians(decision: jacobian.values, coefficients: k)
         let curvature = GradientCheck.report(analytic: hessians, numeric: k.columns(0..<1))
         let stationarity = q.argmin.decisionGradient(decision: jacobian.values, coefficients: k).maximumMagnitude
         return Checks(argminJacobian: argminJacobian, argminTangent: argminTangent, envelope: envelope,
-                      minimumGradient: minimumGradient, temporalDifferenceGradient: temporalDifferenceGradient,
+                      minimumGradient: minimumGradient, temporalDifferenceJacobian: temporalDifferenceJacobian,
                       curvature: curvature, stationarity: stationarity)
     }
 }

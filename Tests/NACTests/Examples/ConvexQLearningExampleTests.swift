@@ -32,7 +32,7 @@ import NACExamples
             // the third-derivative scale; 1e-6 is the usual margin for such checks in Double.
             #expect(c.argminJacobian.maximumRelativeError < 1e-6, "\(c.argminJacobian)")
             #expect(c.minimumGradient.maximumRelativeError < 1e-6, "\(c.minimumGradient)")
-            #expect(c.temporalDifferenceGradient.maximumRelativeError < 1e-6, "\(c.temporalDifferenceGradient)")
+            #expect(c.temporalDifferenceJacobian.maximumRelativeError < 1e-6, "\(c.temporalDifferenceJacobian)")
             // Exact identities up to round-off: the tangent rule against the adjoint rule, the
             // envelope theorem (the argmin's contribution is multiplied by Q_u(u*) ≈ 1e-16), and
             // Q_uu = a for the quadratic.
