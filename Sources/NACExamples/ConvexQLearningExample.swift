@@ -50,7 +50,7 @@ public enum ConvexQLearningExample {
 
     public struct Configuration: Sendable {
         /// The default hidden activation z² represents every quadratic of x exactly (so Q* is in
-        /// the model class); `.tanh` with a wider layer approximates it to about a per cent.
+        /// the model class); a [16] `.tanh` network approximates it, the greedy gain to about 2 %.
         public var hiddenLayers = [6]
         public var activation = FeedForwardNetwork.Activation.square
         /// ε in a = softplus(·) + ε.

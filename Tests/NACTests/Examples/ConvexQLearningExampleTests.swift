@@ -82,6 +82,16 @@ import NACExamples
         #expect(gradientCheck.maximumRelativeError < 1e-6, "\(gradientCheck)")
     }
 
+    /// Forward-over-reverse through the argmin would need third derivatives of Q: refused loudly
+    /// rather than answered wrongly.
+    @Test func forwardOverReverseThroughTheArgminIsRefused() async {
+        await #expect(processExitsWith: .failure) {
+            let (q, theta, data) = Self.setUp()
+            let f = q.greedyActionFunction
+            _ = f.hessianVectorProduct(at: theta, inputs: [data.states], vector: theta)
+        }
+    }
+
     /// The discounted Riccati solution by Hewer's policy iteration (independent of the example
     /// and of its value-iteration reference): evaluate P_K from P = Q + KᵀRK + γ AᶜᵀPAᶜ
     /// (Aᶜ = A − BK) by iterating to a fixed point, then K ← γ(R + γBᵀPB)⁻¹BᵀPA.
