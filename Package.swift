@@ -33,11 +33,15 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
+        // MARK: Worked examples
+        // The forum problems of issue 7, solved on the engine; run by `nac example NAME`.
+        .target(name: "NACExamples", dependencies: ["NAC"]),
         // MARK: Command-line tool
         .executableTarget(
             name: "NACCommand",
             dependencies: [
                 "NAC",
+                "NACExamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +50,7 @@ let package = Package(
             name: "NACTests",
             dependencies: [
                 "NAC",
+                "NACExamples",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             resources: [.copy("Resources")]

@@ -9,10 +9,10 @@ struct NACTool: ParsableCommand {
         discussion: """
         Subcommands: train (learn a policy on a built-in environment, e.g. nac train cartpole), \
         evaluate (run a saved policy), scores (per-sample score matrix of a saved policy as .npy), \
-        bench (speed tables: bench scores, bench environments), paper (reproductions: paper \
-        thomas2014), demo (a BLAS/LAPACK check).
+        bench (speed tables: bench scores, bench environments), example (the worked examples: \
+        lqr, cartpole, argmin, sac), paper (reproductions: paper thomas2014), demo (a BLAS/LAPACK check).
         """,
         version: NACVersion.string,
-        subcommands: [Train.self, Evaluate.self, Scores.self, Bench.self, Paper.self, Demo.self]
+        subcommands: [Train.self, Evaluate.self, Scores.self, Bench.self, Example.self, Paper.self, Demo.self]
     )
 }
