@@ -17,11 +17,13 @@ struct Example: ParsableCommand {
         checks and the greedy gain against the Riccati gain.
         sac       Checking hand-derived gradients: discrete soft actor-critic policy and critic \
         losses, engine vs hand formulas vs finite differences.
+        replay    Per-sample scores in an actor-critic loop: a replay-buffer natural actor-critic \
+        on CartPole, scoring every minibatch batched and per sample; the speed-up.
         Run in release (swift run -c release nac example NAME) for the timings.
         """)
 
     enum Name: String, ExpressibleByArgument, CaseIterable {
-        case lqr, cartpole, argmin, sac
+        case lqr, cartpole, argmin, sac, replay
     }
 
     @Argument(help: "The example to run.")
@@ -43,6 +45,7 @@ struct Example: ParsableCommand {
         case .cartpole: runCartPole()
         case .argmin: try runArgmin()
         case .sac: runSAC()
+        case .replay: try runReplay()
         }
     }
 
@@ -115,6 +118,17 @@ struct Example: ParsableCommand {
                 print("    max |∂Q/∂u| at u*                                           \(format(c.stationarity))")
             }
         }
+    }
+
+    func runReplay() throws {
+        var configuration = ReplayNaturalActorCriticExample.Configuration()
+        configuration.seed = seed
+        print("Replay-buffer natural actor-critic on CartPole: softmax policy MLP [4, \(configuration.hiddenLayers.map(String.init).joined(separator: ", ")), 2], \(configuration.stepsPerIteration) steps per iteration, minibatches of \(configuration.minibatchSize) from a buffer of \(configuration.bufferCapacity), KL step \(configuration.trustRegion)")
+        let r = try ReplayNaturalActorCriticExample.run(configuration)
+        for (i, m) in r.meanReturns.enumerated() where i % 5 == 4 || i == r.meanReturns.count - 1 {
+            print("  iteration \(i + 1): mean return \(format(m))")
+        }
+        print("scores of \(r.meanReturns.count) minibatches: batched \(format(r.batchedScoringSeconds)) s, per sample \(format(r.perSampleScoringSeconds)) s — speed-up \(format(r.speedUp))×; largest difference \(format(r.largestScoreDifference))")
     }
 
     func runSAC() {
