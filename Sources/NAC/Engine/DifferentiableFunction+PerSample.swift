@@ -11,6 +11,7 @@ extension DifferentiableFunction {
 
     /// Runs the per-sample reverse pass of one recording into Jacobian rows at `target`
     /// (and `tangentTarget`), `rowStride` apart.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func perSampleReverse(
         _ r: Recording, target: UnsafeMutablePointer<Scalar>, tangentTarget: UnsafeMutablePointer<Scalar>?,
         rowStride: Int
@@ -40,6 +41,7 @@ extension DifferentiableFunction {
     /// - Throws: `.operationMixesSamples` if the computation reduces over the batch; `.outputNotScalarPerSample`.
     /// - Complexity: one forward and one reverse pass over the batch; B · P writes.
     @discardableResult
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func perSampleJacobian(
         at theta: [Scalar], inputs: [Matrix<Scalar>], into jacobian: inout Matrix<Scalar>, chunkSize: Int? = nil
     ) throws(DifferentiationError) -> Matrix<Scalar> {

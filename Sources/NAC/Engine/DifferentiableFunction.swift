@@ -57,6 +57,7 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
         return b
     }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func record(
         _ theta: [Scalar], parameterDirection: [Scalar]? = nil, inputs: [Matrix<Scalar>],
         inputDirections: [Matrix<Scalar>?]? = nil, rows: Range<Int>, inputAdjoints: Bool = false
@@ -92,6 +93,7 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     // MARK: Values and forward mode
 
     /// The output for every sample.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func evaluate(at theta: [Scalar], inputs: [Matrix<Scalar>]) -> Matrix<Scalar> {
         let b = batchSize(of: inputs)
         return record(theta, inputs: inputs, rows: 0..<b).output.value
@@ -100,6 +102,7 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     /// The output and its forward tangent (Jacobian–vector product) along a direction θ̇ in
     /// parameter space and/or ẋ in input space (nil means zero).
     /// - Complexity: about twice the cost of `evaluate`.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func jvp(
         at theta: [Scalar], inputs: [Matrix<Scalar>], parameterDirection: [Scalar]? = nil,
         inputDirections: [Matrix<Scalar>?]? = nil
@@ -157,6 +160,7 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     /// product H v of the scalar Σ ω out; with θ̇ = 0 and ẋ given it is ∇θ Σ_b ω_b (∇ₓ out_b · ẋ_b),
     /// the gradient of a loss term that contains ∂out/∂x.
     /// - Complexity: about 4–6× the cost of `evaluate`.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func gradientWithTangent(
         at theta: [Scalar], inputs: [Matrix<Scalar>], outputWeights: Matrix<Scalar>? = nil,
         outputWeightsTangent: Matrix<Scalar>? = nil,
@@ -218,6 +222,7 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     ///   - sampleWeights: ω (B, non-negative, positive sum); nil means all ones.
     ///   - damping: λ ≥ 0.
     /// - Complexity: about 3× the cost of `evaluate`, O(P + B × widest layer) memory.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func fisherVectorProduct(
         at theta: [Scalar], inputs: [Matrix<Scalar>], vector v: [Scalar], sampleWeights: [Scalar]? = nil,
         damping: Scalar = 0

@@ -71,6 +71,7 @@ final class ReverseContext<Scalar: NACScalar> {
     func adjointTangent(_ node: Int) -> Block<Scalar>? { adjointTangents[node] }
 
     /// Seeds the output's adjoint and adjoint tangent, then runs every pullback in reverse order.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func run(output: Int, seed: Block<Scalar>, seedTangent: Block<Scalar>?) {
         // The output may be a parameter leaf itself (θ[slice] returned as is, unbatched, so only
         // in the reduced mode): no operation routes a leaf's adjoint, so add the seed directly.
@@ -100,6 +101,7 @@ final class ReverseContext<Scalar: NACScalar> {
     /// Where contributions to `node`'s adjoint (or adjoint tangent) are written: base, row
     /// stride, and whether the destination is still uninitialised (write, don't add).
     /// Reserves the destination: the caller must then write all of it.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func destination(_ node: Int, tangent: Bool) -> (base: UnsafeMutablePointer<Scalar>, rowStride: Int, fresh: Bool) {
         let n = tape.nodes[node]
         if case .parameter(let slice) = n.leaf {
@@ -138,6 +140,7 @@ final class ReverseContext<Scalar: NACScalar> {
     /// Adds α · c to `node`'s adjoint (or adjoint tangent), where c is `rows × columns`
     /// (rows = the consumer's adjoint rows). Axes along which `node` was broadcast are summed:
     /// columns when `node` has one column, the batch when its adjoint has one row.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func accumulate(
         _ c: StridedOperand<Scalar>, rows: Int, columns: Int, alpha: Scalar = 1,
         into node: Int, tangent: Bool
@@ -173,6 +176,7 @@ final class ReverseContext<Scalar: NACScalar> {
 
     /// Adds α · (a ⊙ b) to `node`'s adjoint (or adjoint tangent) with the same broadcast
     /// reduction as `accumulate`; fused into one pass when no reduction is needed.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func accumulateProduct(
         _ a: StridedOperand<Scalar>, _ b: StridedOperand<Scalar>, rows: Int, columns: Int,
         alpha: Scalar = 1, into node: Int, tangent: Bool
@@ -194,6 +198,7 @@ final class ReverseContext<Scalar: NACScalar> {
 
     /// Per-sample mode: zeroes Jacobian columns (and tangent columns) that no parameter
     /// contribution reached, so every column of every row is defined.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func zeroUnwrittenColumns(parameterCount: Int) {
         guard mode == .perSample, !accumulateOnly else { return }
         for (t, flags) in [(target, written), (tangentTarget, writtenTangent)] {

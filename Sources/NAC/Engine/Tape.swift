@@ -43,6 +43,7 @@ public final class Tape<Scalar: NACScalar> {
     /// The parameters θ[slice] as a variable: a `rows × columns` unbatched leaf. One-row slices
     /// broadcast over the batch in elementwise operations; matrices are used by `dense`.
     /// Asking twice for the same slice returns the same variable.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func parameter(_ slice: ParameterSlice) -> Variable<Scalar> {
         precondition(slice.offset + slice.count <= parameters.count,
                      "Tape.parameter: \(slice) outside θ of \(parameters.count) parameters")
@@ -80,6 +81,7 @@ public final class Tape<Scalar: NACScalar> {
         return Variable(tape: self, index: nodes.count - 1)
     }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func appendInput(_ value: Block<Scalar>, tangent: Block<Scalar>?, needsAdjoint: Bool) -> Variable<Scalar> {
         nodes.append(Node(value: value, tangent: tangent, isBatched: true, needsAdjoint: needsAdjoint,
                           operation: nil, leaf: .input(inputNodes.count)))
@@ -88,6 +90,7 @@ public final class Tape<Scalar: NACScalar> {
     }
 
     /// Records an evaluated operation. `needsAdjoint` is derived from the inputs.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func record(
         _ value: Block<Scalar>, tangent: Block<Scalar>?, batched: Bool,
         inputs: [Int], operation: any TapeOperation<Scalar>

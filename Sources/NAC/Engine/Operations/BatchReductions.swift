@@ -10,6 +10,7 @@ struct SumBatchOperation<Scalar: NACScalar>: TapeOperation {
     var name: String { label }
     var mixesSamples: Bool { true }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func pullback(_ node: Int, _ context: ReverseContext<Scalar>) {
         guard let ybar = context.adjoint(node) else { return }
         context.accumulate(StridedOperand(ybar.base, rowStride: 0), rows: rows, columns: columns,
@@ -30,6 +31,7 @@ extension Tape {
     /// per-sample modes.
     public func meanOverBatch(_ x: Variable<Scalar>) -> Variable<Scalar> { reduceBatch(x, mean: true) }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     private func reduceBatch(_ x: Variable<Scalar>, mean: Bool) -> Variable<Scalar> {
         precondition(x.tape === self, "Tape.sumOverBatch: the input belongs to another tape")
         let n = nodes[x.index], v = n.value

@@ -17,6 +17,7 @@ struct BroadcastOperation<Scalar: NACScalar>: TapeOperation {
         }
     }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func pullback(_ node: Int, _ context: ReverseContext<Scalar>) {
         guard let ybar = context.adjoint(node) else { return }
         let ybarDot = context.carriesTangents ? context.adjointTangent(node) : nil
@@ -53,6 +54,7 @@ struct BroadcastOperation<Scalar: NACScalar>: TapeOperation {
 
 extension Tape {
     /// a ∘ b with broadcasting of rows and columns of length 1.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func combine(_ op: BinaryOperator, _ a: Variable<Scalar>, _ b: Variable<Scalar>) -> Variable<Scalar> {
         precondition(a.tape === self && b.tape === self, "Tape.\(op): an operand belongs to another tape")
         if op == .divide { return combine(.multiply, a, apply(.reciprocal, b)) }

@@ -5,6 +5,7 @@ struct ColumnSliceOperation<Scalar: NACScalar>: TapeOperation {
     let inputColumns: Int
     var name: String { "column slice" }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func pullback(_ node: Int, _ context: ReverseContext<Scalar>) {
         guard let ybar = context.adjoint(node) else { return }
         place(ybar, context: context, tangent: false)
@@ -32,6 +33,7 @@ struct ConcatenateColumnsOperation<Scalar: NACScalar>: TapeOperation {
     let totalColumns: Int
     var name: String { "concatenate columns" }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func pullback(_ node: Int, _ context: ReverseContext<Scalar>) {
         guard let ybar = context.adjoint(node) else { return }
         let ybarDot = context.carriesTangents ? context.adjointTangent(node) : nil
@@ -49,6 +51,7 @@ struct ConcatenateColumnsOperation<Scalar: NACScalar>: TapeOperation {
 /// y = x with no derivative: tangents stop and adjoints do not flow back.
 extension Tape {
     /// Columns `range` of x.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func columns(_ x: Variable<Scalar>, _ range: Range<Int>) -> Variable<Scalar> {
         precondition(x.tape === self, "Tape.columns: the input belongs to another tape")
         let n = nodes[x.index], v = n.value
@@ -66,6 +69,7 @@ extension Tape {
 
     /// The variables side by side (all batched with the same rows, or all unbatched rows; an
     /// unbatched row next to batched values is repeated over the batch).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func concatenateColumns(_ parts: [Variable<Scalar>]) -> Variable<Scalar> {
         precondition(!parts.isEmpty, "Tape.concatenateColumns: nothing to concatenate")
         let batched = parts.contains { nodes[$0.index].isBatched }
@@ -104,6 +108,7 @@ extension Tape {
 }
 
 extension Variable {
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func columns(_ range: Range<Int>) -> Variable { tape.columns(self, range) }
     public func stopGradient() -> Variable { tape.stopGradient(self) }
 }

@@ -13,6 +13,7 @@ struct DenseOperation<Scalar: NACScalar>: TapeOperation {
     let inputs: Int, outputs: Int
     var name: String { "dense" }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func pullback(_ node: Int, _ context: ReverseContext<Scalar>) {
         let tape = context.tape
         guard let ybar = context.adjoint(node) else { return }
@@ -97,6 +98,7 @@ extension Tape {
     /// (row-major) and b = θ[bias] of length out.
     /// - Complexity: 2 · rows · in · out flops forward; the per-sample reverse mode writes
     ///   rows · (in + 1) · out Jacobian entries, one multiply each.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func dense(_ x: Variable<Scalar>, weight: ParameterSlice, bias: ParameterSlice? = nil) -> Variable<Scalar> {
         precondition(x.tape === self, "Tape.dense: the input belongs to another tape")
         precondition(weight.columns == x.columns,

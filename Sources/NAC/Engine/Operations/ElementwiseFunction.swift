@@ -12,6 +12,7 @@ struct ElementwiseOperation<Scalar: NACScalar>: TapeOperation {
     let derivativeTangent: Block<Scalar>?
     var name: String { function.description }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func pullback(_ node: Int, _ context: ReverseContext<Scalar>) {
         guard let ybar = context.adjoint(node) else { return }
         let rows = ybar.rows, columns = ybar.columns
@@ -31,6 +32,7 @@ struct ElementwiseOperation<Scalar: NACScalar>: TapeOperation {
 extension Tape {
     /// y = f(x) elementwise.
     /// - Complexity: O(rows · columns).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func apply(_ function: UnaryFunction, _ x: Variable<Scalar>) -> Variable<Scalar> {
         precondition(x.tape === self, "Tape.apply: the input belongs to another tape")
         let xNode = nodes[x.index]

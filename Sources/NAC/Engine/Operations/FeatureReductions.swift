@@ -7,6 +7,7 @@ struct SumFeaturesOperation<Scalar: NACScalar>: TapeOperation {
     let columns: Int
     var name: String { "sum along features" }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func pullback(_ node: Int, _ context: ReverseContext<Scalar>) {
         guard let ybar = context.adjoint(node) else { return }
         let rows = ybar.rows
@@ -28,6 +29,7 @@ struct LogSumExpOperation<Scalar: NACScalar>: TapeOperation {
     let softmaxTangent: Block<Scalar>?
     var name: String { "logsumexp" }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func pullback(_ node: Int, _ context: ReverseContext<Scalar>) {
         guard let ybar = context.adjoint(node) else { return }
         let rows = ybar.rows, columns = softmax.columns
@@ -55,6 +57,7 @@ extension Tape {
         reduceFeatures(x, scale: 1 / Scalar(x.columns))
     }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     private func reduceFeatures(_ x: Variable<Scalar>, scale: Scalar) -> Variable<Scalar> {
         precondition(x.tape === self, "Tape.sumAlongFeatures: the input belongs to another tape")
         let n = nodes[x.index], v = n.value
@@ -72,6 +75,7 @@ extension Tape {
     }
 
     /// log Σ_c exp x(·, c) along the feature axis, computed stably: rows × 1.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func logSumExp(_ x: Variable<Scalar>) -> Variable<Scalar> {
         precondition(x.tape === self, "Tape.logSumExp: the input belongs to another tape")
         let n = nodes[x.index], v = n.value
@@ -108,6 +112,7 @@ extension Tape {
 extension Variable {
     public func sumAlongFeatures() -> Variable { tape.sumAlongFeatures(self) }
     public func meanAlongFeatures() -> Variable { tape.meanAlongFeatures(self) }
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func logSumExp() -> Variable { tape.logSumExp(self) }
     public func logSoftmax() -> Variable { tape.logSoftmax(self) }
 }

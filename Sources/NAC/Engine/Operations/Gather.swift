@@ -7,6 +7,7 @@ struct GatherOperation<Scalar: NACScalar>: TapeOperation {
     let columns: Int
     var name: String { "gather" }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func pullback(_ node: Int, _ context: ReverseContext<Scalar>) {
         guard let ybar = context.adjoint(node) else { return }
         scatter(ybar, context: context, tangent: false)
@@ -38,6 +39,7 @@ struct GatherOperation<Scalar: NACScalar>: TapeOperation {
 extension Tape {
     /// Column `indices[b]` of row b, for every row: rows × 1. `indices` has one entry per row of
     /// the current evaluation (slice per-sample side data with `tape.rows`).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func gather(_ x: Variable<Scalar>, columns indices: [Int]) -> Variable<Scalar> {
         precondition(x.tape === self, "Tape.gather: the input belongs to another tape")
         let n = nodes[x.index], v = n.value
@@ -61,5 +63,6 @@ extension Tape {
 
 extension Variable {
     /// Column `indices[b]` of row b: see `Tape.gather`.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func gather(columns indices: [Int]) -> Variable { tape.gather(self, columns: indices) }
 }
