@@ -93,13 +93,37 @@ public final class Tape<Scalar: NACScalar> {
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func record(
         _ value: Block<Scalar>, tangent: Block<Scalar>?, batched: Bool,
-        inputs: [Int], operation: any TapeOperation<Scalar>
+        inputs: [Int], operation: any TapeOperation<Scalar>, tangentRule: TangentRule<Scalar>? = nil
     ) -> Variable<Scalar> {
         let needs = inputs.contains { nodes[$0].needsAdjoint }
         nodes.append(Node(value: value, tangent: tangent, isBatched: batched, needsAdjoint: needs,
                           operation: needs ? operation : nil, leaf: .none,
-                          mixesSamples: operation.mixesSamples, operationName: operation.name))
+                          mixesSamples: operation.mixesSamples, operationName: operation.name,
+                          tangentRule: tangentRule))
         return Variable(tape: self, index: nodes.count - 1)
+    }
+
+    /// Recomputes every node's forward tangent for a new parameter direction θ̇ (inputs carry
+    /// none), reusing the recorded values: a Jacobian–vector product without re-running the
+    /// primal computation. Only first-order tangents are refreshed (the saved second-order data
+    /// of forward-over-reverse is not), so follow it only with reverse passes that carry no
+    /// tangents. Returns false if some operation has no tangent rule.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
+    func resweepTangents(parameterDirection v: [Scalar]) -> Bool {
+        precondition(v.count == parameters.count,
+                     "Tape.resweepTangents: direction has \(v.count) elements, θ has \(parameters.count)")
+        for i in nodes.indices {
+            switch nodes[i].leaf {
+            case .parameter(let slice):
+                nodes[i].tangent = Block(v, offset: slice.offset, rows: slice.rows, columns: slice.columns)
+            case .input, .constant:
+                nodes[i].tangent = nil
+            case .none:
+                guard let rule = nodes[i].tangentRule else { return false }
+                nodes[i].tangent = rule(self)
+            }
+        }
+        return true
     }
 
     /// Rows of a value that is batched or not.
@@ -126,7 +150,13 @@ struct Node<Scalar: NACScalar> {
     var leaf: Leaf
     var mixesSamples = false
     var operationName = ""
+    /// Recomputes this node's forward tangent from its inputs' current tangents (nil for leaves).
+    var tangentRule: TangentRule<Scalar>? = nil
 }
+
+/// An operation's first-order forward rule: the output tangent from the inputs' tangents now on
+/// the tape (nil means zero).
+typealias TangentRule<Scalar: NACScalar> = (Tape<Scalar>) -> Block<Scalar>?
 
 /// A differentiable operation's reverse rule. The forward (primal and tangent) rule runs when
 /// the operation is recorded; `pullback` adds ȳ's contribution to each input's adjoint and,

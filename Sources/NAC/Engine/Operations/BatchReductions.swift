@@ -40,14 +40,18 @@ extension Tape {
         let y = Block<Scalar>(uninitializedRows: 1, columns: v.columns)
         Scalar.sumColumns(v.base, rows: v.rows, columns: v.columns, rowStride: v.columns, alpha: scale,
                           accumulate: false, into: y.base)
-        let tangent = n.tangent.map { t -> Block<Scalar> in
-            let b = Block<Scalar>(uninitializedRows: 1, columns: v.columns)
-            Scalar.sumColumns(t.base, rows: v.rows, columns: v.columns, rowStride: v.columns, alpha: scale,
-                              accumulate: false, into: b.base)
-            return b
+        let (xi, rows, columns) = (x.index, v.rows, v.columns)
+        let rule: TangentRule<Scalar> = { tape in
+            tape.nodes[xi].tangent.map { t -> Block<Scalar> in
+                let b = Block<Scalar>(uninitializedRows: 1, columns: columns)
+                Scalar.sumColumns(t.base, rows: rows, columns: columns, rowStride: columns, alpha: scale,
+                                  accumulate: false, into: b.base)
+                return b
+            }
         }
-        return record(y, tangent: tangent, batched: false, inputs: [x.index],
+        return record(y, tangent: rule(self), batched: false, inputs: [x.index],
                       operation: SumBatchOperation(input: x.index, scale: scale, rows: v.rows, columns: v.columns,
-                                                   label: mean ? "mean over batch" : "sum over batch"))
+                                                   label: mean ? "mean over batch" : "sum over batch"),
+                      tangentRule: rule)
     }
 }

@@ -72,8 +72,10 @@ extension Tape {
         let y = Block<Scalar>(uninitializedRows: rows, columns: columns)
         Scalar.broadcast(op, an.value.operand(rows: rows, columns: columns), bn.value.operand(rows: rows, columns: columns),
                          rows: rows, columns: columns, accumulate: false, into: y.base, outRowStride: columns)
-        var tangent: Block<Scalar>?
-        if an.tangent != nil || bn.tangent != nil {
+        let (ai, bi) = (a.index, b.index)
+        let rule: TangentRule<Scalar> = { tape in
+            let an = tape.nodes[ai], bn = tape.nodes[bi]
+            guard an.tangent != nil || bn.tangent != nil else { return nil }
             let t = Block<Scalar>(zerosRows: rows, columns: columns)
             switch op {
             case .add, .subtract:
@@ -99,10 +101,10 @@ extension Tape {
             case .divide:
                 break
             }
-            tangent = t
+            return t
         }
-        return record(y, tangent: tangent, batched: an.isBatched || bn.isBatched, inputs: [a.index, b.index],
-                      operation: BroadcastOperation(op: op, lhs: a.index, rhs: b.index))
+        return record(y, tangent: rule(self), batched: an.isBatched || bn.isBatched, inputs: [a.index, b.index],
+                      operation: BroadcastOperation(op: op, lhs: a.index, rhs: b.index), tangentRule: rule)
     }
 }
 

@@ -63,8 +63,11 @@ extension Tape {
                         columns: range.count, accumulate: false, into: y.base, outRowStride: range.count)
             return y
         }
-        return record(slice(v), tangent: n.tangent.map(slice), batched: n.isBatched, inputs: [x.index],
-                      operation: ColumnSliceOperation(input: x.index, range: range, inputColumns: v.columns))
+        let xi = x.index
+        let rule: TangentRule<Scalar> = { tape in tape.nodes[xi].tangent.map(slice) }
+        return record(slice(v), tangent: rule(self), batched: n.isBatched, inputs: [x.index],
+                      operation: ColumnSliceOperation(input: x.index, range: range, inputColumns: v.columns),
+                      tangentRule: rule)
     }
 
     /// The variables side by side (all batched with the same rows, or all unbatched rows; an
@@ -92,11 +95,15 @@ extension Tape {
             return y
         }
         let value = join(parts.map { nodes[$0.index].value })
-        let tangents = parts.map { nodes[$0.index].tangent }
-        let tangent = tangents.contains { $0 != nil } ? join(tangents) : nil
-        return record(value, tangent: tangent, batched: batched, inputs: parts.map(\.index),
+        let indices = parts.map(\.index)
+        let rule: TangentRule<Scalar> = { tape in
+            let tangents = indices.map { tape.nodes[$0].tangent }
+            return tangents.contains { $0 != nil } ? join(tangents) : nil
+        }
+        return record(value, tangent: rule(self), batched: batched, inputs: parts.map(\.index),
                       operation: ConcatenateColumnsOperation(inputs: parts.map(\.index), offsets: offsets,
-                                                             widths: widths, totalColumns: total))
+                                                             widths: widths, totalColumns: total),
+                      tangentRule: rule)
     }
 
     /// x as a constant: no tangent goes forward, no adjoint flows back.

@@ -98,15 +98,17 @@ extension Tape {
         let y = operation.primal(values)
         precondition(y.rows == valueRows(batched: batched),
                      "CustomOperation '\(operation.name)': primal returned \(y.rows) × \(y.columns), expected \(valueRows(batched: batched)) rows")
-        let tangents = inputs.map { nodes[$0.index].tangent?.matrix }
-        var tangent: Block<Scalar>?
-        if tangents.contains(where: { $0 != nil }) {
+        let indices = inputs.map(\.index)
+        let rule: TangentRule<Scalar> = { tape in
+            let tangents = indices.map { tape.nodes[$0].tangent?.matrix }
+            guard tangents.contains(where: { $0 != nil }) else { return nil }
             let t = operation.tangent(values, y, tangents)
             precondition(t.rows == y.rows && t.columns == y.columns,
                          "CustomOperation '\(operation.name)': tangent rule returned \(t.rows) × \(t.columns) for an output of \(y.rows) × \(y.columns)")
-            tangent = Block(t)
+            return Block(t)
         }
-        return record(Block(y), tangent: tangent, batched: batched, inputs: inputs.map(\.index),
-                      operation: CustomTapeOperation(operation: operation, inputs: inputs.map(\.index)))
+        return record(Block(y), tangent: rule(self), batched: batched, inputs: inputs.map(\.index),
+                      operation: CustomTapeOperation(operation: operation, inputs: inputs.map(\.index)),
+                      tangentRule: rule)
     }
 }

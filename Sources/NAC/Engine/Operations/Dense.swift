@@ -120,9 +120,11 @@ extension Tape {
         Scalar.gemm(.none, .transposed, m: rows, n: m, k: n, alpha: 1, a: xNode.value.base, lda: n,
                     b: wNode.value.base, ldb: n, beta: b == nil ? 0 : 1, c: y.base, ldc: m)
         // ẏ = ẋ Wᵀ + x Ẇᵀ + ḃ
-        var tangent: Block<Scalar>?
-        let bDot = b.flatMap { nodes[$0.index].tangent }
-        if xNode.tangent != nil || wNode.tangent != nil || bDot != nil {
+        let (xi, wi, bi) = (x.index, w.index, b?.index)
+        let rule: TangentRule<Scalar> = { tape in
+            let xNode = tape.nodes[xi], wNode = tape.nodes[wi]
+            let bDot = bi.flatMap { tape.nodes[$0].tangent }
+            guard xNode.tangent != nil || wNode.tangent != nil || bDot != nil else { return nil }
             let t = Block<Scalar>(zerosRows: rows, columns: m)
             if let bDot {
                 Scalar.copy(StridedOperand(bDot.base, rowStride: 0), rows: rows, columns: m,
@@ -136,12 +138,12 @@ extension Tape {
                 Scalar.gemm(.none, .transposed, m: rows, n: m, k: n, alpha: 1, a: xNode.value.base, lda: n,
                             b: wDot.base, ldb: n, beta: 1, c: t.base, ldc: m)
             }
-            tangent = t
+            return t
         }
         var inputs = [x.index, w.index]
         if let b { inputs.append(b.index) }
-        return record(y, tangent: tangent, batched: xNode.isBatched, inputs: inputs,
+        return record(y, tangent: rule(self), batched: xNode.isBatched, inputs: inputs,
                       operation: DenseOperation(input: x.index, weight: w.index, bias: b?.index,
-                                                inputs: n, outputs: m))
+                                                inputs: n, outputs: m), tangentRule: rule)
     }
 }

@@ -55,9 +55,19 @@ extension Tape {
         } else {
             Scalar.evaluate(function, x: v.base, count: v.count, value: y.base, firstDerivative: d1.base)
         }
+        let xi = x.index
+        let rule: TangentRule<Scalar> = { tape in
+            tape.nodes[xi].tangent.map { xDot in
+                let t = Block<Scalar>(uninitializedRows: v.rows, columns: v.columns)
+                Scalar.broadcast(.multiply, d1.operand, xDot.operand, rows: v.rows, columns: v.columns,
+                                 accumulate: false, into: t.base, outRowStride: v.columns)
+                return t
+            }
+        }
         return record(y, tangent: tangent, batched: xNode.isBatched, inputs: [x.index],
                       operation: ElementwiseOperation(function: function, input: x.index,
-                                                      derivative: d1, derivativeTangent: d1Tangent))
+                                                      derivative: d1, derivativeTangent: d1Tangent),
+                      tangentRule: rule)
     }
 }
 

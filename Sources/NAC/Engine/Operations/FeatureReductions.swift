@@ -64,14 +64,18 @@ extension Tape {
         let y = Block<Scalar>(uninitializedRows: v.rows, columns: 1)
         Scalar.sumRows(v.base, rows: v.rows, columns: v.columns, rowStride: v.columns, alpha: scale,
                        accumulate: false, into: y.base, outStride: 1)
-        let tangent = n.tangent.map { t -> Block<Scalar> in
-            let b = Block<Scalar>(uninitializedRows: v.rows, columns: 1)
-            Scalar.sumRows(t.base, rows: v.rows, columns: v.columns, rowStride: v.columns, alpha: scale,
-                           accumulate: false, into: b.base, outStride: 1)
-            return b
+        let (xi, rows, columns) = (x.index, v.rows, v.columns)
+        let rule: TangentRule<Scalar> = { tape in
+            tape.nodes[xi].tangent.map { t -> Block<Scalar> in
+                let b = Block<Scalar>(uninitializedRows: rows, columns: 1)
+                Scalar.sumRows(t.base, rows: rows, columns: columns, rowStride: columns, alpha: scale,
+                               accumulate: false, into: b.base, outStride: 1)
+                return b
+            }
         }
-        return record(y, tangent: tangent, batched: n.isBatched, inputs: [x.index],
-                      operation: SumFeaturesOperation(input: x.index, scale: scale, columns: v.columns))
+        return record(y, tangent: rule(self), batched: n.isBatched, inputs: [x.index],
+                      operation: SumFeaturesOperation(input: x.index, scale: scale, columns: v.columns),
+                      tangentRule: rule)
     }
 
     /// log Σ_c exp x(·, c) along the feature axis, computed stably: rows × 1.
@@ -99,8 +103,22 @@ extension Tape {
             tangent = t
             pDot = pd
         }
+        // First-order rule for re-sweeps: ẏ = Σ_c p ⊙ ẋ.
+        let (xi, rows, columns) = (x.index, v.rows, v.columns)
+        let rule: TangentRule<Scalar> = { tape in
+            tape.nodes[xi].tangent.map { xDot -> Block<Scalar> in
+                let products = Block<Scalar>(uninitializedRows: rows, columns: columns)
+                Scalar.broadcast(.multiply, p.operand, xDot.operand, rows: rows, columns: columns,
+                                 accumulate: false, into: products.base, outRowStride: columns)
+                let t = Block<Scalar>(uninitializedRows: rows, columns: 1)
+                Scalar.sumRows(products.base, rows: rows, columns: columns, rowStride: columns,
+                               accumulate: false, into: t.base, outStride: 1)
+                return t
+            }
+        }
         return record(y, tangent: tangent, batched: n.isBatched, inputs: [x.index],
-                      operation: LogSumExpOperation(input: x.index, softmax: p, softmaxTangent: pDot))
+                      operation: LogSumExpOperation(input: x.index, softmax: p, softmaxTangent: pDot),
+                      tangentRule: rule)
     }
 
     /// log softmax along the feature axis: x − logsumexp(x).

@@ -56,8 +56,11 @@ extension Tape {
             }
             return y
         }
-        return record(gathered(v), tangent: n.tangent.map(gathered), batched: true, inputs: [x.index],
-                      operation: GatherOperation(input: x.index, indices: indices, columns: v.columns))
+        let xi = x.index
+        let rule: TangentRule<Scalar> = { tape in tape.nodes[xi].tangent.map(gathered) }
+        return record(gathered(v), tangent: rule(self), batched: true, inputs: [x.index],
+                      operation: GatherOperation(input: x.index, indices: indices, columns: v.columns),
+                      tangentRule: rule)
     }
 }
 

@@ -13,8 +13,9 @@ extension DifferentiableFunction {
     ///   - options: iteration cap (default 10), tolerance, curvature policy.
     /// - Throws: `NaturalGradientError` for non-finite advantages or weights, negative weights,
     ///   a zero total weight, invalid damping, and the failures of `ConjugateGradient.solve`.
-    /// - Complexity: one gradient plus `maximumIterations` Fisher-vector products, each about
-    ///   three evaluations; memory O(P + B × widest layer).
+    /// - Complexity: one gradient, one recording, and `maximumIterations` Fisher-vector products
+    ///   (each a tangent sweep and a reverse pass over the recorded values); memory O(P + B × the
+    ///   sum of layer widths).
     public func naturalGradientByConjugateGradient(
         at theta: [Scalar], inputs: [Matrix<Scalar>], advantages: [Scalar], sampleWeights: [Scalar]? = nil,
         damping: Scalar, options: ConjugateGradientOptions<Scalar> = .init()
@@ -39,8 +40,8 @@ extension DifferentiableFunction {
         let seed = Matrix<Scalar>(rows: b, columns: 1,
                                   elements: (0..<b).map { (sampleWeights?[$0] ?? 1) * advantages[$0] / total })
         let g = gradient(at: theta, inputs: inputs, outputWeights: seed).parameters
-        return try ConjugateGradient.solve(gradient: g, damping: damping, options: options) { v in
-            fisherVectorProduct(at: theta, inputs: inputs, vector: v, sampleWeights: sampleWeights)
-        }
+        // Recorded once; each product re-sweeps the tangents and runs one reverse pass.
+        let fisher = fisherVectorProductOperator(at: theta, inputs: inputs, sampleWeights: sampleWeights)
+        return try ConjugateGradient.solve(gradient: g, damping: damping, options: options, fisherVectorProduct: fisher)
     }
 }

@@ -1,0 +1,50 @@
+import Testing
+@testable import NAC
+
+/// The recorded-once Fisher-vector-product operator (tangent re-sweeps over the recorded values)
+/// equals the direct product, which re-records the computation with the direction as a tangent.
+@Suite struct FisherOperatorTests {
+    func expectSame(_ f: DifferentiableFunction<Double>, theta: [Double], inputs: [Matrix<Double>],
+                    weights: [Double]?, seed: UInt64) {
+        let op = f.fisherVectorProductOperator(at: theta, inputs: inputs, sampleWeights: weights, damping: 0.1)
+        var rng = Xoshiro256StarStar(seed: seed)
+        for _ in 0..<3 {   // repeated use of one operator: each sweep must replace the last one's tangents
+            let v = (0..<f.parameterCount).map { _ in rng.normal(Double.self) }
+            let direct = f.fisherVectorProduct(at: theta, inputs: inputs, vector: v, sampleWeights: weights, damping: 0.1)
+            let report = GradientCheck.report(analytic: Matrix(row: op(v)), numeric: Matrix(row: direct))
+            // Same arithmetic in the same order: agreement to rounding.
+            #expect(report.maximumRelativeError < 1e-12, "\(report)")
+        }
+    }
+
+    @Test(arguments: ["reference_scores_W1", "reference_scores_W2"])
+    func operatorEqualsDirectProductOnReferencePolicies(_ name: String) throws {
+        let reference = try ReferencePolicy.load(name)
+        let (f, inputs) = TestFunctions.function(for: reference, Double.self)
+        expectSame(f, theta: reference.parameters, inputs: inputs, weights: nil, seed: 1)
+        let weights = (0..<reference.batchSize).map { Double($0 % 3) + 0.5 }
+        expectSame(f, theta: reference.parameters, inputs: inputs, weights: weights, seed: 2)
+    }
+
+    @Test func operatorEqualsDirectProductThroughEveryOperationKind() {
+        let cube = CustomOperation<Double>(
+            name: "cube",
+            primal: { x in x[0].applying(.power(3)) },
+            tangent: { x, _, dx in (3 * x[0].applying(.square)).elementwiseMultiplied(by: dx[0]!) },
+            adjoint: { x, _, ybar in [ybar * x[0].applying(.square) * 3] })
+        var layout = ParameterLayout()
+        let w = layout.matrix(rows: 4, columns: 3), b = layout.vector(4)
+        let scaleRow = layout.vector(4), scalar = layout.vector(1)
+        let actions = [0, 3, 1, 2, 3]
+        let f = DifferentiableFunction<Double>(parameterCount: layout.count) { tape, inputs in
+            let h = tape.dense(inputs[0], weight: w, bias: b).tanh() * tape.parameter(scaleRow)
+            let wide = tape.concatenateColumns([h.columns(0..<2), tape.apply(cube, [h.columns(2..<4)])])
+            let shifted = wide - h.sumAlongFeatures() * tape.parameter(scalar) + h.softplus()
+            return shifted.logSoftmax().gather(columns: Array(actions[tape.rows])) + wide.logSumExp().sin()
+        }
+        let x = Matrix<Double>.randomNormal(rows: 5, columns: 3, seed: 4)
+        var rng = Xoshiro256StarStar(seed: 5)
+        let theta = (0..<f.parameterCount).map { _ in 0.5 * rng.normal(Double.self) }
+        expectSame(f, theta: theta, inputs: [x], weights: [1, 2, 0.5, 1, 3], seed: 6)
+    }
+}
