@@ -10,11 +10,14 @@ let package = Package(
     products: [
         // MARK: Public API
         .library(name: "NACMPI", targets: ["NACMPI"]),
+        // `nac-mpi train ENV`: data-parallel natural policy gradient under mpirun.
+        .executable(name: "nac-mpi", targets: ["NACMPITrain"]),
     ],
     dependencies: [
         // The root package, by path; `name:` is needed because a path dependency's identity is
         // its directory name (BUILD-NOTES pitfall 6).
         .package(name: "nac", path: "../"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // MARK: Implementation details
@@ -38,6 +41,14 @@ let package = Package(
         .executableTarget(
             name: "NACMPITests",
             dependencies: ["NACMPI", .product(name: "NAC", package: "nac")]
+        ),
+        // The `nac-mpi` command line (Sources/NACMPITrain).
+        .executableTarget(
+            name: "NACMPITrain",
+            dependencies: [
+                "NACMPI", .product(name: "NAC", package: "nac"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // Throughput and per-update timings, all-reduce separated out (release builds).
         .executableTarget(

@@ -33,9 +33,13 @@ extension Communicator {
 
     /// The reduction of one scalar over all ranks.
     public func allReduce<S: NACScalar>(_ value: S, _ operation: ReductionOperation = .sum) throws(MPIError) -> S {
-        var buffer = [value]
-        try allReduce(&buffer, operation)
-        return buffer[0]
+        // Through a pointer to a local, not a one-element array: with `[value]`, release builds
+        // (Swift 6.3, -O) returned `value` unreduced.
+        var result = value
+        try withUnsafeMutablePointer(to: &result) { (p) throws(MPIError) in
+            try allReduce(p, count: 1, datatype: mpiDatatype(S.self), elementBytes: MemoryLayout<S>.stride, operation)
+        }
+        return result
     }
 
     /// Reduction of raw 64-bit patterns (max/min), for exact identity checks.

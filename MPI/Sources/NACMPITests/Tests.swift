@@ -49,6 +49,10 @@ func runAllTests(_ h: inout Harness) {
         var m = Matrix<Float>(rows: 2, columns: 1, elements: [Float(rank), 1])
         try world.allReduce(&m, .minimum)
         guard m.elements == [0, 1] else { return "Float matrix min \(m.elements)" }
+        // The scalar form (release builds once returned the value unreduced).
+        let scalar = try world.allReduce(Double(rank + 1))
+        guard scalar == s else { return "scalar sum \(scalar), expected \(s)" }
+        guard try world.allReduce(Float(rank), .maximum) == Float(size - 1) else { return "scalar Float max" }
         return nil
     }
 

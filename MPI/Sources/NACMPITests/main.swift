@@ -46,6 +46,7 @@ default:
     var harness = Harness(world: world)
     if world.isRoot { print("NACMPITests on \(world.size) processes") }
     runAllTests(&harness)
+    runTrainingTests(&harness)
     if world.isRoot { print("\(harness.passed) passed, \(harness.failed) failed") }
     do { try mpi.finalize() } catch { writeToStandardError("NACMPITests: \(error)\n") }
     exit(harness.failed == 0 ? 0 : 1)

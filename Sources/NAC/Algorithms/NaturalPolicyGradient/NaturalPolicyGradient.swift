@@ -56,6 +56,11 @@ where P.Scalar == Base.Scalar {
     /// The policy before the last update.
     public private(set) var previousPolicy: P?
     private var scoreBuffer = Matrix<Scalar>(rows: 0, columns: 0, repeating: 0)
+    /// Data parallelism: when set, the update is computed from the union of this learner's batch
+    /// and the batches of the other participants of the reduction (see
+    /// `NaturalGradientReduction`); requires the `.fisherSystem` solver. `nil` (the default):
+    /// this learner's batch alone.
+    public var reduction: (any NaturalGradientReduction<Scalar>)?
 
     public var name: String { "npg" }
     public var currentPolicy: SavedModel<Scalar> { policy.savedModel }
@@ -90,7 +95,21 @@ where P.Scalar == Base.Scalar {
         let estimate = try estimateAdvantages(rollout, baseline: baseline, discount: c.discount,
                                               lambda: c.gaeLambda, iteration: iteration)
         let rawMean = estimate.advantages.reduce(0, +) / Scalar(rollout.count)
-        let advantages = c.normalizeAdvantages ? normalized(estimate.advantages) : estimate.advantages
+        if reduction != nil, case .matrixFreeConjugateGradient = c.solver {
+            throw .invalidHyperparameter(name: "solver", value: "matrixFreeConjugateGradient",
+                                         requirement: "data-parallel training (a reduction) needs the fisherSystem solver")
+        }
+        // The batch size over all participants and the advantages' mean over them.
+        let totalCount: Scalar
+        let advantages: [Scalar]
+        if let reduction {
+            let (count, normalizedAdvantages) = try reducedNormalization(estimate.advantages, reduction: reduction)
+            totalCount = count
+            advantages = normalizedAdvantages
+        } else {
+            totalCount = Scalar(rollout.count)
+            advantages = c.normalizeAdvantages ? normalized(estimate.advantages) : estimate.advantages
+        }
         var diagnostics: [String: Double] = ["mean_advantage_raw": Double(rawMean)]
 
         // Natural gradient w and wᵀFw.
@@ -105,11 +124,26 @@ where P.Scalar == Base.Scalar {
             let solution: NaturalGradientSolution<Scalar>
             do {
                 let system = try FisherSystem(scores: scoreBuffer, advantages: advantages, damping: c.damping)
-                solution = try system.solve()
-            } catch { throw .naturalGradient(error) }
+                if let reduction {
+                    solution = try reduction.solve(system)
+                } else {
+                    solution = try system.solve()
+                }
+            } catch let error as TrainingError {
+                throw error
+            } catch let error as NaturalGradientError {
+                throw .naturalGradient(error)
+            } catch {
+                preconditionFailure("unexpected error \(error)")
+            }
             w = solution.w
             g = solution.gradient
-            sampledQuadratic = TrustRegionStep.quadraticForm(scores: scoreBuffer, direction: w)
+            let localQuadratic = TrustRegionStep.quadraticForm(scores: scoreBuffer, direction: w)
+            if let reduction {
+                sampledQuadratic = try reducedMean(localQuadratic * Scalar(rollout.count), count: totalCount, reduction: reduction)
+            } else {
+                sampledQuadratic = localQuadratic
+            }
             diagnostics["solve_residual"] = Double(solution.diagnostics.relativeResidual)
         case .matrixFreeConjugateGradient(let k):
             do {
@@ -139,6 +173,9 @@ where P.Scalar == Base.Scalar {
             do {
                 quadratic = try TrustRegionStep.closedFormCurvature(of: policy, along: w, observations: observations, probe: probe)
             } catch { throw .policy(error) }
+            if let reduction {
+                quadratic = try reducedMean(quadratic * Scalar(rollout.count), count: totalCount, reduction: reduction)
+            }
             try requireTrainingFinite("closed-form wᵀFw", [quadratic], iteration: iteration)
         }
         lastNaturalGradient = w
@@ -147,7 +184,10 @@ where P.Scalar == Base.Scalar {
 
         // KL-normalised step with optional backtracking.
         var eta = TrustRegionStep.stepSize(maximumKL: c.maximumKL, quadraticForm: quadratic)
-        let meanAdvantage = advantages.reduce(0, +) / Scalar(advantages.count)
+        var meanAdvantage = advantages.reduce(0, +) / Scalar(advantages.count)
+        if let reduction {
+            meanAdvantage = try reducedMean(advantages.reduce(0, +), count: totalCount, reduction: reduction)
+        }
         var accepted = false, backtracks = 0, measuredKL: Scalar = 0
         previousPolicy = policy
         while eta > 0 {
@@ -159,9 +199,27 @@ where P.Scalar == Base.Scalar {
             let kl: [Scalar]
             do { kl = try policy.klDivergence(to: candidate, observations: observations) } catch { throw .policy(error) }
             measuredKL = kl.reduce(0, +) / Scalar(kl.count)
-            try requireTrainingFinite("KL divergence", [measuredKL], iteration: iteration)
+            if reduction == nil { try requireTrainingFinite("KL divergence", [measuredKL], iteration: iteration) }
             var acceptable = true
-            if c.maximumBacktracks > 0 {
+            if let reduction {
+                // One reduction per trial step: [Σ KL, Σ surrogate terms] over all participants.
+                var sums = [kl.reduce(0, +), 0]
+                if c.maximumBacktracks > 0 {
+                    let newLogProbabilities: [Scalar]
+                    do { newLogProbabilities = try candidate.logProbabilities(observations: observations, actions: actions) } catch {
+                        throw .policy(error)
+                    }
+                    for b in 0..<advantages.count {
+                        sums[1] += Scalar.exp(newLogProbabilities[b] - oldLogProbabilities[b]) * advantages[b]
+                    }
+                }
+                sums = try reduction.sum(sums)
+                measuredKL = sums[0] / totalCount
+                try requireTrainingFinite("KL divergence", [measuredKL], iteration: iteration)
+                if c.maximumBacktracks > 0 {
+                    acceptable = measuredKL <= c.klTolerance * c.maximumKL && sums[1] / totalCount > meanAdvantage
+                }
+            } else if c.maximumBacktracks > 0 {
                 let newLogProbabilities: [Scalar]
                 do { newLogProbabilities = try candidate.logProbabilities(observations: observations, actions: actions) } catch {
                     throw .policy(error)
@@ -183,6 +241,7 @@ where P.Scalar == Base.Scalar {
             eta *= c.backtrackFactor
         }
 
+        if let reduction { try reduction.didUpdate(parameters: policy.parameters, iteration: iteration) }
         let valueLoss = baseline.fit(observations: observations, targets: estimate.lambdaReturns)
         try requireTrainingFinite("value loss", [valueLoss], iteration: iteration)
         try requireTrainingFinite("value parameters", baseline.critic.parameters, iteration: iteration)
@@ -200,6 +259,30 @@ where P.Scalar == Base.Scalar {
         diagnostics["value_loss"] = Double(valueLoss)
         return LearnerIteration(completedEpisodes: rollout.completedEpisodes, environmentSteps: rollout.count,
                                 policyUpdates: accepted ? 1 : 0, diagnostics: diagnostics)
+    }
+}
+
+extension NaturalPolicyGradient {
+    /// (count over all participants, advantages normalised with the mean and standard deviation
+    /// over all participants — or unchanged without `normalizeAdvantages`): two reductions.
+    func reducedNormalization(
+        _ x: [Scalar], reduction: any NaturalGradientReduction<Scalar>
+    ) throws(TrainingError) -> (count: Scalar, advantages: [Scalar]) {
+        let first = try reduction.sum([x.reduce(0, +), Scalar(x.count)])
+        let n = first[1]
+        guard configuration.normalizeAdvantages else { return (n, x) }
+        guard n > 1 else { return (n, x.map { _ in 0 }) }
+        let mean = first[0] / n
+        var squares: Scalar = 0
+        for v in x { squares += (v - mean) * (v - mean) }
+        let variance = try reduction.sum([squares])[0] / n
+        let inverse = 1 / (variance.squareRoot() + Scalar(1e-8))
+        return (n, x.map { ($0 - mean) * inverse })
+    }
+
+    /// Σ over participants of `localSum`, divided by `count`.
+    func reducedMean(_ localSum: Scalar, count: Scalar, reduction: any NaturalGradientReduction<Scalar>) throws(TrainingError) -> Scalar {
+        try reduction.sum([localSum])[0] / count
     }
 }
 

@@ -39,6 +39,30 @@ public enum NaturalPolicyGradientFactory {
         }
     }
 
+    /// `NaturalPolicyGradient` for the specification, with the environments (and the value
+    /// baseline) seeded from `environmentSeed` instead of the specification's seed — the policy
+    /// still starts from the specification's seed — and with `reduction` for data-parallel
+    /// training: every participant builds the same initial θ and steps its own environments.
+    public static func makeDataParallelLearner<Scalar: NACScalar>(
+        specification: LearnerSpecification, environmentSeed: UInt64,
+        reduction: any NaturalGradientReduction<Scalar>
+    ) throws(TrainingError) -> any Learner<Scalar> {
+        try specification.validate()
+        let env: AnyEnvironment<Scalar> = try specification.makeEnvironment()
+        var c: NaturalPolicyGradientConfiguration<Scalar> = configuration(for: specification)
+        c.seed = environmentSeed
+        func make<P: Policy & PersistableModel>(_ policy: P) throws(TrainingError) -> any Learner<Scalar> where P.Scalar == Scalar {
+            var learner = try NaturalPolicyGradient(policy: policy, environment: env, configuration: c)
+            learner.reduction = reduction
+            return learner
+        }
+        switch try specification.resolvedPolicyKind(for: env.actionSpace) {
+        case .categorical: return try make(categorical(specification, env))
+        case .gaussian: return try make(gaussian(specification, env))
+        case .stateDependentGaussian: return try make(stateDependentGaussian(specification, env))
+        }
+    }
+
     /// `ReplayNaturalPolicyGradient` for the specification (the batch size sets the steps
     /// collected per iteration).
     public static func makeReplayLearner<Scalar: NACScalar>(
