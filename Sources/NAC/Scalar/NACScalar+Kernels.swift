@@ -59,7 +59,14 @@ extension NACScalar {
             }
             for i in 0..<count { y[i] = pow(x[i], p, n) }
         case .tanh:
-            for i in 0..<count { y[i] = Self(fastTanh(Double(x[i]))) }
+            if Self.self == Float.self {
+                // Native single precision: twice the SIMD lanes and no conversions.
+                let xf = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
+                let yf = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
+                for i in 0..<count { yf[i] = fastTanh(xf[i]) }
+            } else {
+                for i in 0..<count { y[i] = Self(fastTanh(Double(x[i]))) }
+            }
             if let d1 { for i in 0..<count { d1[i] = 1 - y[i] * y[i] } }
             if let d2 { for i in 0..<count { d2[i] = -2 * y[i] * (1 - y[i] * y[i]) } }
         case .sigmoid:
@@ -118,6 +125,31 @@ extension NACScalar {
         let e = scale * p + (scale - 1)
         let t = e / (e + 2)
         return Double(bitPattern: t.bitPattern | (x.bitPattern & 0x8000_0000_0000_0000))
+    }
+
+    /// tanh(x) in single precision, branch-free like `fastTanh(_: Double)`: a = min(|x|, 9),
+    /// e = expm1(2a) by Cody–Waite reduction and a degree-8 Taylor polynomial for expm1(r),
+    /// |r| ≤ ln 2 / 2 (truncation < 1e-9 relative), tanh = sign(x) · e / (e + 2).
+    /// Accurate to a few ulp of `Float` (tested against libm in Double).
+    @inlinable
+    public static func fastTanh(_ x: Float) -> Float {
+        let a = Swift.min(Swift.abs(x), 9) * 2
+        let shifter: Float = 0x1.8p23
+        let z = a * 1.44269502 + shifter
+        let n = z - shifter
+        let r = (a - n * 0.693145752) - n * 1.42860677e-06
+        var q: Float = 1.0 / 40320
+        q = q * r + 1.0 / 5040
+        q = q * r + 1.0 / 720
+        q = q * r + 1.0 / 120
+        q = q * r + 1.0 / 24
+        q = q * r + 1.0 / 6
+        q = q * r + 0.5
+        let p = r + r * r * q
+        let scale = Float(bitPattern: (z.bitPattern &+ 127) &<< 23)
+        let e = scale * p + (scale - 1)
+        let t = e / (e + 2)
+        return Float(bitPattern: t.bitPattern | (x.bitPattern & 0x8000_0000))
     }
 
     /// 1 / (1 + e^(−x)) without overflow for large |x|.
