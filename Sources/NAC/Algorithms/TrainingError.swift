@@ -78,7 +78,7 @@ func requireTrainingFinite<Scalar: NACScalar>(
 ) throws(TrainingError) {
     let bad = values.withUnsafeBufferPointer { p -> Int? in
         guard let base = p.baseAddress else { return nil }
-        return Scalar.indexOfFirstNonFinite(base, count: p.count)
+        return Scalar.firstNonFinite(base, count: p.count)
     }
     if bad != nil { throw .nonFinite(quantity: quantity, iteration: iteration) }
 }

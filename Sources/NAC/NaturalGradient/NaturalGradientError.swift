@@ -150,7 +150,7 @@ func requirePositive<Scalar: NACScalar>(
 func requireFinite<Scalar: NACScalar>(_ argument: String, _ x: [Scalar]) throws(NaturalGradientError) {
     let index = x.withUnsafeBufferPointer { p -> Int? in
         guard let base = p.baseAddress else { return nil }
-        return Scalar.indexOfFirstNonFinite(base, count: p.count)
+        return Scalar.firstNonFinite(base, count: p.count)
     }
     if let index { throw .nonFiniteInput(argument: argument, index: index) }
 }

@@ -14,21 +14,6 @@
 // ran in 8.7 ms. Every kernel below carries both attributes.
 
 extension NACScalar {
-    /// The index of the first NaN or ±∞ among `count` elements, or `nil` if all are finite.
-    ///
-    /// Same contract as `firstNonFinite(_:count:)`, specialised for `Float` and `Double` (see
-    /// the note at the top of this file); used to validate B × P score matrices.
-    /// - Complexity: one pass (two if a non-finite element exists).
-    @_specialize(where Self == Double)
-    @_specialize(where Self == Float)
-    public static func indexOfFirstNonFinite(_ x: UnsafePointer<Self>, count: Int) -> Int? {
-        var sum: Self = 0
-        for i in 0..<count { sum += x[i] * 0 }   // NaN iff some element is NaN or infinite
-        guard sum.isNaN else { return nil }
-        for i in 0..<count where !x[i].isFinite { return i }
-        return nil
-    }
-
     /// The index of the first negative element among `count` elements, or `nil`.
     /// - Complexity: one pass.
     @_specialize(where Self == Double)
@@ -70,49 +55,6 @@ extension NACScalar {
                 j0 = j1
             }
             i0 = i1
-        }
-    }
-
-    /// The 1-norm (largest absolute column sum) of the n × n symmetric matrix whose **lower
-    /// triangle, column-major** (equivalently the upper triangle of the row-major buffer) is
-    /// stored in `a` with leading dimension `lda`; the other triangle is not read. This is the
-    /// `anorm` that LAPACK `pocon` needs after `potrf` has overwritten that triangle.
-    /// - Complexity: n²/2 reads.
-    @_specialize(where Self == Double)
-    @_specialize(where Self == Float)
-    public static func symmetricOneNorm(lowerColumnMajor a: UnsafePointer<Self>, n: Int, lda: Int) -> Self {
-        guard n > 0 else { return 0 }
-        let sums = UnsafeMutablePointer<Self>.allocate(capacity: n)
-        defer { sums.deallocate() }
-        sums.initialize(repeating: 0, count: n)
-        for j in 0..<n {
-            let column = a + j * lda
-            var s = Swift.abs(column[j])
-            for i in (j + 1)..<n {
-                let v = Swift.abs(column[i])
-                s += v
-                sums[i] += v        // a(j, i) = a(i, j) contributes to column i
-            }
-            sums[j] += s
-        }
-        var best: Self = 0
-        for j in 0..<n {
-            if sums[j].isNaN { return .nan }
-            best = Swift.max(best, sums[j])
-        }
-        return best
-    }
-
-    /// Copies the stored triangle of an n × n symmetric row-major matrix onto the other one:
-    /// `upperToLower` copies a(i, j), i < j, to a(j, i); otherwise the reverse.
-    /// - Complexity: n²/2 strided copies.
-    @_specialize(where Self == Double)
-    @_specialize(where Self == Float)
-    public static func symmetrize(_ a: UnsafeMutablePointer<Self>, n: Int, lda: Int, upperToLower: Bool) {
-        for i in 0..<n {
-            for j in 0..<i {
-                if upperToLower { a[i * lda + j] = a[j * lda + i] } else { a[j * lda + i] = a[i * lda + j] }
-            }
         }
     }
 

@@ -93,7 +93,7 @@ public enum ConjugateGradient {
                          "ConjugateGradient: the Fisher-vector product returned \(y.count) elements for a vector of \(n)")
             let bad = y.withUnsafeBufferPointer { p -> Int? in
                 guard let base = p.baseAddress else { return nil }
-                return Scalar.indexOfFirstNonFinite(base, count: n)
+                return Scalar.firstNonFinite(base, count: n)
             }
             if let bad { throw .nonFiniteFisherVectorProduct(iteration: iteration, index: bad) }
             if damping > 0 { axpy(damping, v, &y) }
@@ -138,7 +138,7 @@ public enum ConjugateGradient {
 
         let bad = w.withUnsafeBufferPointer { p -> Int? in
             guard let base = p.baseAddress else { return nil }
-            return Scalar.indexOfFirstNonFinite(base, count: n)
+            return Scalar.firstNonFinite(base, count: n)
         }
         guard bad == nil else { throw .nonFiniteSolution(route: .conjugateGradient) }
         var residual: Scalar

@@ -22,7 +22,7 @@ extension FisherSystem {
         let p = parameterCount
         var f = formFisherUpperRowMajor()
         let (rcond, info) = f.withUnsafeMutableBufferPointer { pf -> (Scalar, Int) in
-            let anorm = Scalar.symmetricOneNorm(lowerColumnMajor: pf.baseAddress!, n: p, lda: p)
+            let anorm = Scalar.symmetricOneNorm(.upper, n: p, pf.baseAddress!, rowStride: p)
             let info = Scalar.potrf(.lower, n: p, a: pf.baseAddress!, lda: p)
             checkLapackArguments(info, "potrf")
             guard info == 0 else { return (0, info) }

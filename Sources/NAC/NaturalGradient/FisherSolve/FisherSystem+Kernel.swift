@@ -46,7 +46,7 @@ extension FisherSystem {
         }
         addToDiagonal(&k, n: b, damping)
         let (rcond, info) = k.withUnsafeMutableBufferPointer { pk -> (Scalar, Int) in
-            let anorm = Scalar.symmetricOneNorm(lowerColumnMajor: pk.baseAddress!, n: b, lda: b)
+            let anorm = Scalar.symmetricOneNorm(.upper, n: b, pk.baseAddress!, rowStride: b)
             let info = Scalar.potrf(.lower, n: b, a: pk.baseAddress!, lda: b)
             checkLapackArguments(info, "potrf")
             guard info == 0 else { return (0, info) }

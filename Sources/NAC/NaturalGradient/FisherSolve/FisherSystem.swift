@@ -67,17 +67,17 @@ public struct FisherSystem<Scalar: NACScalar>: Sendable {
         guard scores.rows > 0, scores.columns > 0 else { throw .emptyBatch }
         guard damping.isFinite, damping >= 0 else { throw .invalidDamping(Double(damping)) }
         let columns = scores.columns
-        let badScore = scores.withUnsafeBufferPointer { Scalar.indexOfFirstNonFinite($0.baseAddress!, count: $0.count) }
+        let badScore = scores.withUnsafeBufferPointer { Scalar.firstNonFinite($0.baseAddress!, count: $0.count) }
         if let i = badScore { throw .nonFiniteScore(sample: i / columns, parameter: i % columns) }
         let badAdvantage = advantages.withUnsafeBufferPointer {
-            Scalar.indexOfFirstNonFinite($0.baseAddress!, count: $0.count)
+            Scalar.firstNonFinite($0.baseAddress!, count: $0.count)
         }
         if let b = badAdvantage { throw .nonFiniteAdvantage(sample: b) }
 
         var scales: [Scalar]? = nil
         var total = Scalar(scores.rows)
         if let weights {
-            let bad = weights.withUnsafeBufferPointer { Scalar.indexOfFirstNonFinite($0.baseAddress!, count: $0.count) }
+            let bad = weights.withUnsafeBufferPointer { Scalar.firstNonFinite($0.baseAddress!, count: $0.count) }
             if let b = bad { throw .nonFiniteWeight(sample: b) }
             let negative = weights.withUnsafeBufferPointer { Scalar.indexOfFirstNegative($0.baseAddress!, count: $0.count) }
             if let b = negative { throw .negativeWeight(sample: b, value: Double(weights[b])) }
@@ -191,7 +191,7 @@ public struct FisherSystem<Scalar: NACScalar>: Sendable {
     public func fisherMatrix() -> Matrix<Scalar> {
         let p = parameterCount
         var f = formFisherUpperRowMajor()
-        f.withUnsafeMutableBufferPointer { Scalar.symmetrize($0.baseAddress!, n: p, lda: p, upperToLower: true) }
+        f.withUnsafeMutableBufferPointer { Scalar.symmetrize(.upper, n: p, $0.baseAddress!, lda: p) }
         return Matrix(rows: p, columns: p, elements: f)
     }
 
@@ -256,7 +256,7 @@ public struct FisherSystem<Scalar: NACScalar>: Sendable {
         _ w: [Scalar], gradient g: [Scalar], route: FisherSolveRoute, conditionEstimate: Scalar? = nil,
         effectiveRank: Int? = nil, singularValues: [Scalar] = []
     ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
-        let bad = w.withUnsafeBufferPointer { Scalar.indexOfFirstNonFinite($0.baseAddress!, count: $0.count) }
+        let bad = w.withUnsafeBufferPointer { Scalar.firstNonFinite($0.baseAddress!, count: $0.count) }
         guard bad == nil else { throw .nonFiniteSolution(route: route) }
         let diagnostics = FisherSolveDiagnostics(
             route: route, damping: damping, relativeResidual: relativeResidual(of: w, gradient: g),
