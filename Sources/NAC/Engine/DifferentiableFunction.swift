@@ -216,8 +216,9 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     }
 
     /// The Fisher-vector product F v = Jᵀ diag(ω) (J v) / Σ_b ω_b + λ v for the per-sample
-    /// scalar outputs (J = ∂out/∂θ, B × P), without forming J: one forward pass carrying the
-    /// tangent J v, then one reverse pass seeded with ω ⊙ J v / Σω.
+    /// scalar outputs (J = ∂out/∂θ, B × P), without forming J: one recording, one sweep of the
+    /// forward tangent J v, then one reverse pass seeded with ω ⊙ J v / Σω. For several products
+    /// on the same batch (conjugate gradient), keep `fisherVectorProductOperator` instead.
     /// - Parameters:
     ///   - sampleWeights: ω (B, non-negative, positive sum); nil means all ones.
     ///   - damping: λ ≥ 0.
@@ -227,31 +228,7 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
         at theta: [Scalar], inputs: [Matrix<Scalar>], vector v: [Scalar], sampleWeights: [Scalar]? = nil,
         damping: Scalar = 0
     ) -> [Scalar] {
-        let b = batchSize(of: inputs)
-        let r = record(theta, parameterDirection: v, inputs: inputs, rows: 0..<b)
-        let tape = r.tape, out = r.output
-        let outNode = tape.nodes[out.index]
-        precondition(outNode.value.columns == 1 && outNode.isBatched,
-                     "fisherVectorProduct: the output must be B × 1 (one scalar per sample), got \(out.shapeDescription)")
-        var result = [Scalar](repeating: 0, count: parameterCount)
-        if let jv = outNode.tangent {
-            var total: Scalar = 0
-            let seed = Block<Scalar>(uninitializedRows: b, columns: 1)
-            for i in 0..<b {
-                let w = sampleWeights?[i] ?? 1
-                total += w
-                seed.base[i] = w * jv.base[i]
-            }
-            precondition(total > 0, "fisherVectorProduct: sample weights sum to \(total)")
-            for i in 0..<b { seed.base[i] /= total }
-            result.withUnsafeMutableBufferPointer { g in
-                let context = ReverseContext(tape: tape, mode: .reduced, carriesTangents: false,
-                                             target: g.baseAddress, tangentTarget: nil, targetRowStride: 0)
-                context.run(output: out.index, seed: seed, seedTangent: nil)
-            }
-        }
-        if damping != 0 { axpy(damping, v, &result) }
-        return result
+        fisherVectorProductOperator(at: theta, inputs: inputs, sampleWeights: sampleWeights, damping: damping)(v)
     }
 
     /// A reusable Fisher-vector-product operator v ↦ Jᵀ diag(ω) (J v) / Σω + λ v for this batch:
@@ -281,11 +258,7 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
         precondition(total > 0, "fisherVectorProductOperator: sample weights sum to \(total)")
         let p = parameterCount
         return { v in
-            guard tape.resweepTangents(parameterDirection: v) else {
-                // An operation without a first-order rule: fall back to a fresh recording.
-                return fisherVectorProduct(at: theta, inputs: inputs, vector: v, sampleWeights: sampleWeights,
-                                           damping: damping)
-            }
+            tape.resweepTangents(parameterDirection: v)
             var result = [Scalar](repeating: 0, count: p)
             if let jv = tape.nodes[out.index].tangent {
                 let seed = Block<Scalar>(uninitializedRows: b, columns: 1)

@@ -93,7 +93,7 @@ public final class Tape<Scalar: NACScalar> {
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func record(
         _ value: Block<Scalar>, tangent: Block<Scalar>?, batched: Bool,
-        inputs: [Int], operation: any TapeOperation<Scalar>, tangentRule: TangentRule<Scalar>? = nil
+        inputs: [Int], operation: any TapeOperation<Scalar>, tangentRule: @escaping TangentRule<Scalar>
     ) -> Variable<Scalar> {
         let needs = inputs.contains { nodes[$0].needsAdjoint }
         nodes.append(Node(value: value, tangent: tangent, isBatched: batched, needsAdjoint: needs,
@@ -107,9 +107,9 @@ public final class Tape<Scalar: NACScalar> {
     /// none), reusing the recorded values: a Jacobian–vector product without re-running the
     /// primal computation. Only first-order tangents are refreshed (the saved second-order data
     /// of forward-over-reverse is not), so follow it only with reverse passes that carry no
-    /// tangents. Returns false if some operation has no tangent rule.
+    /// tangents.
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
-    func resweepTangents(parameterDirection v: [Scalar]) -> Bool {
+    func resweepTangents(parameterDirection v: [Scalar]) {
         precondition(v.count == parameters.count,
                      "Tape.resweepTangents: direction has \(v.count) elements, θ has \(parameters.count)")
         for i in nodes.indices {
@@ -119,11 +119,9 @@ public final class Tape<Scalar: NACScalar> {
             case .input, .constant:
                 nodes[i].tangent = nil
             case .none:
-                guard let rule = nodes[i].tangentRule else { return false }
-                nodes[i].tangent = rule(self)
+                nodes[i].tangent = nodes[i].tangentRule?(self)
             }
         }
-        return true
     }
 
     /// Rows of a value that is batched or not.
