@@ -55,6 +55,16 @@ extension Double: NACScalar {
                    x, lapackInt(incx, "ger"), y, lapackInt(incy, "ger"), a, lapackInt(lda, "ger"))
     }
 
+    public static func trsm(
+        _ side: Side, _ triangle: Triangle, _ transA: Transpose, unitDiagonal: Bool, m: Int, n: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafeMutablePointer<Double>, ldb: Int
+    ) {
+        cblas_dtrsm(CblasRowMajor, side == .left ? CblasLeft : CblasRight, cblasTriangle(triangle),
+                    cblasTranspose(transA), unitDiagonal ? CblasUnit : CblasNonUnit,
+                    lapackInt(m, "trsm"), lapackInt(n, "trsm"), alpha, a, lapackInt(lda, "trsm"),
+                    b, lapackInt(ldb, "trsm"))
+    }
+
     public static func axpy(
         n: Int, alpha: Double, x: UnsafePointer<Double>, incx: Int,
         y: UnsafeMutablePointer<Double>, incy: Int

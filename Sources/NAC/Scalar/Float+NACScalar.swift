@@ -55,6 +55,16 @@ extension Float: NACScalar {
                    x, lapackInt(incx, "ger"), y, lapackInt(incy, "ger"), a, lapackInt(lda, "ger"))
     }
 
+    public static func trsm(
+        _ side: Side, _ triangle: Triangle, _ transA: Transpose, unitDiagonal: Bool, m: Int, n: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafeMutablePointer<Float>, ldb: Int
+    ) {
+        cblas_strsm(CblasRowMajor, side == .left ? CblasLeft : CblasRight, cblasTriangle(triangle),
+                    cblasTranspose(transA), unitDiagonal ? CblasUnit : CblasNonUnit,
+                    lapackInt(m, "trsm"), lapackInt(n, "trsm"), alpha, a, lapackInt(lda, "trsm"),
+                    b, lapackInt(ldb, "trsm"))
+    }
+
     public static func axpy(
         n: Int, alpha: Float, x: UnsafePointer<Float>, incx: Int,
         y: UnsafeMutablePointer<Float>, incy: Int

@@ -1,5 +1,11 @@
 import RealModule
 
+/// Which side a triangular matrix multiplies from in `trsm`: op(A) X (`.left`) or X op(A) (`.right`).
+public enum Side: Sendable, Equatable {
+    case left
+    case right
+}
+
 /// Whether a BLAS operand is used as stored or transposed.
 public enum Transpose: Sendable, Equatable {
     case none
@@ -22,7 +28,7 @@ public enum Triangle: Sendable, Equatable {
 /// (never one element at a time), so a generic caller pays one witness-table call per operation and
 /// the loop itself runs in code specialised for the concrete type:
 ///
-/// - BLAS level 1–3 (`gemm`, `gemv`, `syrk`, `ger`, `axpy`, `dot`, `nrm2`, `scal`) with **row-major**
+/// - BLAS level 1–3 (`gemm`, `gemv`, `syrk`, `trsm`, `ger`, `axpy`, `dot`, `nrm2`, `scal`) with **row-major**
 ///   operands, forwarded to OpenBLAS's CBLAS;
 /// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `gelsd`, `syevd`) with **column-major**
 ///   operands (row-major LAPACKE calls copy their inputs; see BUILD-NOTES), returning LAPACK's `info`;
@@ -71,6 +77,13 @@ where RawSignificand: FixedWidthInteger {
     static func ger(
         m: Int, n: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int,
         y: UnsafePointer<Self>, incy: Int, a: UnsafeMutablePointer<Self>, lda: Int)
+
+    /// B ← α op(A)⁻¹ B (`.left`, A m × m) or B ← α B op(A)⁻¹ (`.right`, A n × n), with A triangular
+    /// (only `triangle` is read; `unitDiagonal` takes its diagonal as ones) and B m × n, row-major.
+    /// - Complexity: m²n (left) or mn² (right) flops.
+    static func trsm(
+        _ side: Side, _ triangle: Triangle, _ transA: Transpose, unitDiagonal: Bool, m: Int, n: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafeMutablePointer<Self>, ldb: Int)
 
     /// y ← α x + y.
     static func axpy(

@@ -21,12 +21,37 @@ import Testing
         checkGerRaw(type)
     }
 
+    @Test(arguments: scalarTypes) func trsmBothSidesReadsOnlyItsTriangle(_ type: any NACScalar.Type) {
+        checkTrsmRaw(type)
+    }
+
     @Test(arguments: scalarTypes) func levelOneRoutines(_ type: any NACScalar.Type) {
         checkLevelOne(type)
     }
 }
 
 private let junk = 99.0
+
+private func checkTrsmRaw<S: NACScalar>(_: S.Type) {
+    // Left, lower, unit diagonal: L = [[1, 0], [2, 1]] stored with lda 3; the diagonal and the upper
+    // triangle hold `junk`, which must not be read. B = L X with X = [[1, 2, 3], [4, 5, 6]];
+    // α = 2 gives 2X.
+    let l: [S] = [S(junk), S(junk), S(junk),
+                  2, S(junk), S(junk)]
+    var b: [S] = [1, 2, 3, S(junk),
+                  6, 9, 12, S(junk)]
+    S.trsm(.left, .lower, .none, unitDiagonal: true, m: 2, n: 3, alpha: 2, a: l, lda: 3, b: &b, ldb: 4)
+    #expect(b == [2, 4, 6, S(junk), 8, 10, 12, S(junk)])
+
+    // Right, upper, transposed, non-unit: U = [[2, 1], [·, 4]], op(U) = Uᵀ = [[2, 0], [1, 4]];
+    // B = X Uᵀ with X = [[1, 2], [3, 4]] is [[4, 8], [10, 16]].
+    let u: [S] = [2, 1,
+                  S(junk), 4]
+    var c: [S] = [4, 8,
+                  10, 16]
+    S.trsm(.right, .upper, .transposed, unitDiagonal: false, m: 2, n: 2, alpha: 1, a: u, lda: 2, b: &c, ldb: 2)
+    #expect(c == [1, 2, 3, 4])
+}
 
 private func checkGemmRaw<S: NACScalar>(_: S.Type) {
     // A 2 × 3 (lda 5), B 3 × 2 (ldb 4), C 2 × 2 (ldc 3); padding holds `junk`.

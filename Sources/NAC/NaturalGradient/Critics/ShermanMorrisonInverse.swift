@@ -16,7 +16,7 @@
 /// ridge too.
 public struct ShermanMorrisonInverse<Scalar: NACScalar>: Sendable {
     /// M ≈ A⁻¹, n × n, row-major.
-    public private(set) var inverse: Matrix<Scalar>
+    public internal(set) var inverse: Matrix<Scalar>
 
     /// The order n.
     public var order: Int { inverse.rows }
