@@ -49,12 +49,14 @@ import Testing
     }
 }
 
-/// A Jacobian large enough (≥ 4 MiB) to take the streaming-store path equals the same Jacobian
-/// computed in small chunks (plain stores).
+/// A Jacobian large enough (beyond `ReverseContext.streamingThreshold`, half the L3 cache) to take
+/// the streaming-store path equals the same Jacobian computed in small chunks (plain stores).
 @Suite struct StreamingJacobianTests {
     @Test func largeBatchStreamingEqualsSmallChunks() throws {
         let f: DifferentiableFunction<Double> = TestFunctions.gaussianLogLikelihood([(17, 64), (64, 64), (64, 6)])
-        let b = 128   // 128 × 5708 × 8 bytes = 5.8 MB
+        let rowBytes = f.parameterCount * MemoryLayout<Double>.stride
+        let b = ReverseContext<Double>.streamingThreshold / rowBytes + 1
+        #expect(b * rowBytes >= ReverseContext<Double>.streamingThreshold)
         var rng = Xoshiro256StarStar(seed: 3)
         let theta = (0..<f.parameterCount).map { _ in 0.2 * rng.normal(Double.self) }
         let obs = Matrix<Double>.randomNormal(rows: b, columns: 17, seed: 4)
@@ -62,7 +64,7 @@ import Testing
         var streamed = Matrix<Double>(rows: b, columns: f.parameterCount, repeating: .nan)
         try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &streamed)
         var chunked = Matrix<Double>(rows: b, columns: f.parameterCount, repeating: .nan)
-        try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &chunked, chunkSize: 4)
+        try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &chunked, chunkSize: 32)
         // Chunks call gemm with fewer rows; OpenBLAS may block differently, so allow rounding.
         #expect(streamed.isApproximatelyEqual(to: chunked, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
         #expect(streamed.isFinite)
