@@ -2,7 +2,10 @@
 #define NAC_CNACKERNELS_H
 #include <stddef.h>
 
-// The one kernel NAC writes in C: Swift cannot emit non-temporal (streaming) stores, and the
+// NAC's C kernels, for what Swift cannot express: non-temporal stores, and code compiled for an
+// instruction set chosen at run time.
+//
+// 1. Outer products: Swift cannot emit non-temporal (streaming) stores, and the
 // per-sample Jacobian's outer-product writes are bound by store bandwidth. Plain stores read each
 // destination cache line before writing it (read-for-ownership), doubling the memory traffic;
 // streaming stores write it directly, as memset does for large buffers.
@@ -17,4 +20,15 @@ void nac_outer_product_rows_f64(ptrdiff_t rows, ptrdiff_t m, ptrdiff_t n, double
 void nac_outer_product_rows_f32(ptrdiff_t rows, ptrdiff_t m, ptrdiff_t n, float alpha,
                                 const float *u, ptrdiff_t u_stride, const float *v, ptrdiff_t v_stride,
                                 int accumulate, int streaming, float *dst, ptrdiff_t dst_stride);
+
+// 2. tanh: y[i] = tanh(x[i]) and, when d1 is not NULL, d1[i] = 1 − y[i]², for count elements (x and
+// y may alias). Vectorised; AVX2 + FMA when the CPU has them (checked once), SSE2 otherwise; a
+// few ulp from the correctly rounded result, NaN and ±0 preserved (see Tanh.c).
+void nac_tanh_f64(ptrdiff_t count, const double *x, double *y, double *d1);
+void nac_tanh_f32(ptrdiff_t count, const float *x, float *y, float *d1);
+// 1 if the tanh kernels run the AVX2 + FMA version on this CPU.
+int nac_tanh_uses_avx2(void);
+// For tests: the baseline version (avx2 == 0) or the AVX2 + FMA one (when the CPU has them).
+void nac_tanh_f64_variant(int avx2, ptrdiff_t count, const double *x, double *y, double *d1);
+void nac_tanh_f32_variant(int avx2, ptrdiff_t count, const float *x, float *y, float *d1);
 #endif

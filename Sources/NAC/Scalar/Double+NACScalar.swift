@@ -55,6 +55,25 @@ extension Double: NACScalar {
                    x, lapackInt(incx, "ger"), y, lapackInt(incy, "ger"), a, lapackInt(lda, "ger"))
     }
 
+    public static func hyperbolicTangent(
+        _ x: UnsafePointer<Double>, count: Int, value y: UnsafeMutablePointer<Double>,
+        derivative d1: UnsafeMutablePointer<Double>?
+    ) {
+        nac_tanh_f64(count, x, y, d1)
+    }
+
+    /// `hyperbolicTangent` through a chosen version of the C kernel (tests): the baseline one, or
+    /// AVX2 + FMA when `vectorExtensions` and the CPU has them.
+    static func hyperbolicTangent(
+        vectorExtensions: Bool, _ x: UnsafePointer<Double>, count: Int, value y: UnsafeMutablePointer<Double>,
+        derivative d1: UnsafeMutablePointer<Double>?
+    ) {
+        nac_tanh_f64_variant(vectorExtensions ? 1 : 0, count, x, y, d1)
+    }
+
+    /// Whether the tanh kernel runs its AVX2 + FMA version on this CPU.
+    static var hyperbolicTangentUsesVectorExtensions: Bool { nac_tanh_uses_avx2() != 0 }
+
     public static func trsm(
         _ side: Side, _ triangle: Triangle, _ transA: Transpose, unitDiagonal: Bool, m: Int, n: Int,
         alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafeMutablePointer<Double>, ldb: Int

@@ -55,6 +55,25 @@ extension Float: NACScalar {
                    x, lapackInt(incx, "ger"), y, lapackInt(incy, "ger"), a, lapackInt(lda, "ger"))
     }
 
+    public static func hyperbolicTangent(
+        _ x: UnsafePointer<Float>, count: Int, value y: UnsafeMutablePointer<Float>,
+        derivative d1: UnsafeMutablePointer<Float>?
+    ) {
+        nac_tanh_f32(count, x, y, d1)
+    }
+
+    /// `hyperbolicTangent` through a chosen version of the C kernel (tests): the baseline one, or
+    /// AVX2 + FMA when `vectorExtensions` and the CPU has them.
+    static func hyperbolicTangent(
+        vectorExtensions: Bool, _ x: UnsafePointer<Float>, count: Int, value y: UnsafeMutablePointer<Float>,
+        derivative d1: UnsafeMutablePointer<Float>?
+    ) {
+        nac_tanh_f32_variant(vectorExtensions ? 1 : 0, count, x, y, d1)
+    }
+
+    /// Whether the tanh kernel runs its AVX2 + FMA version on this CPU.
+    static var hyperbolicTangentUsesVectorExtensions: Bool { nac_tanh_uses_avx2() != 0 }
+
     public static func trsm(
         _ side: Side, _ triangle: Triangle, _ transA: Transpose, unitDiagonal: Bool, m: Int, n: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafeMutablePointer<Float>, ldb: Int

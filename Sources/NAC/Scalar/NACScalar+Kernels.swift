@@ -59,15 +59,7 @@ extension NACScalar {
             }
             for i in 0..<count { y[i] = pow(x[i], p, n) }
         case .tanh:
-            if Self.self == Float.self {
-                // Native single precision: twice the SIMD lanes and no conversions.
-                let xf = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
-                let yf = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
-                for i in 0..<count { yf[i] = fastTanh(xf[i]) }
-            } else {
-                for i in 0..<count { y[i] = Self(fastTanh(Double(x[i]))) }
-            }
-            if let d1 { for i in 0..<count { d1[i] = 1 - y[i] * y[i] } }
+            Self.hyperbolicTangent(x, count: count, value: y, derivative: d1)
             if let d2 { for i in 0..<count { d2[i] = -2 * y[i] * (1 - y[i] * y[i]) } }
         case .sigmoid:
             for i in 0..<count { y[i] = sigmoid(x[i]) }

@@ -188,6 +188,13 @@ where RawSignificand: FixedWidthInteger {
         _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int, alpha: Self,
         accumulate: Bool, into out: UnsafeMutablePointer<Self>)
 
+    /// y[i] = tanh(x[i]) and, when `derivative` is non-nil, 1 − y[i]², for `count` elements (`x` and
+    /// `value` may be the same buffer): the C kernel of CNACKernels, vectorised, with AVX2 + FMA
+    /// when the CPU has them. Within a few ulp of the correctly rounded tanh; NaN and ±0 kept.
+    static func hyperbolicTangent(
+        _ x: UnsafePointer<Self>, count: Int, value y: UnsafeMutablePointer<Self>,
+        derivative d1: UnsafeMutablePointer<Self>?)
+
     /// Per row, log Σ_c exp a(r, c) (into `out[r]`) and, when `softmax` is non-nil, the softmax
     /// exp(a(r, c) − out[r]) (row stride `columns`).
     static func logSumExpRows(

@@ -49,7 +49,7 @@ import Testing
     }
 }
 
-/// A Jacobian large enough (beyond `ReverseContext.streamingThreshold`, half the L3 cache) to take
+/// A Jacobian large enough (beyond `ReverseContext.streamingThreshold`, 16 MiB) to take
 /// the streaming-store path equals the same Jacobian computed in small chunks (plain stores).
 @Suite struct StreamingJacobianTests {
     @Test func largeBatchStreamingEqualsSmallChunks() throws {

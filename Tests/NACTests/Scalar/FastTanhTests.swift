@@ -41,3 +41,71 @@ import Testing
         #expect(Float.fastTanh(Float.nan).isNaN)
     }
 }
+
+/// The vectorised C tanh kernel behind `UnaryFunction.tanh` (both its baseline SSE2 version and,
+/// when this CPU has them, the AVX2 + FMA one) against libm, with the derivative 1 − y², counts
+/// that leave a tail after the last full block, and x and y in the same buffer.
+@Suite struct TanhKernelTests {
+    static func samples<S: NACScalar>(_: S.Type, limit: Double) -> [Double] {
+        var samples = [0.0, -0.0, 1e-300, -1e-300, 1e-12, 0.3465, 0.3466, limit, limit + 1, -limit, 700, -700,
+                       .infinity, -.infinity, 8.999, 19.999]
+        var x = -30.0
+        while x < 30 { samples.append(x); x += 0.0137 }
+        var rng = Xoshiro256StarStar(seed: 11)
+        for _ in 0..<20000 { samples.append(rng.normal(Double.self) * pow(10, rng.uniform(in: -8.0..<1.5))) }
+        return samples
+    }
+
+    static func check<S: NACScalar>(_: S.Type, variant: (UnsafePointer<S>, Int, UnsafeMutablePointer<S>, UnsafeMutablePointer<S>?) -> Void, label: String) {
+        let inputs = samples(S.self, limit: S.self == Float.self ? 9 : 20).map { S($0) }
+        for count in [inputs.count, 1, 3, 7, 13] {   // 7 and 13: tails after blocks of 4 and 8
+            let x = Array(inputs.prefix(count))
+            var y = [S](repeating: .nan, count: count), d = y
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    d.withUnsafeMutableBufferPointer { pd in variant(px.baseAddress!, count, py.baseAddress!, pd.baseAddress!) }
+                }
+            }
+            var worst = 0.0
+            for i in 0..<count {
+                let exact = Foundation.tanh(Double(x[i]))
+                let rounded = S(exact)
+                let ulps = Double(abs(y[i] - rounded) / max(rounded.ulp, S.leastNormalMagnitude))
+                worst = max(worst, ulps)
+                #expect(y[i].sign == rounded.sign || rounded == 0, "\(label): sign differs at \(x[i])")
+                #expect(abs(Double(d[i]) - (1 - Double(y[i]) * Double(y[i]))) <= 2 * Double(S.ulpOfOne), "\(label): derivative at \(x[i])")
+            }
+            #expect(worst <= 4, "\(label), \(count) elements: worst error \(worst) ulp")
+        }
+        // NaN passes through; x and y may be the same buffer; no derivative requested.
+        var inPlace: [S] = [.nan, 0.5, -0.5, 3, -.nan, 1e-3, 25, -25, 0.25]
+        let expected = inPlace.map { S(Foundation.tanh(Double($0))) }
+        inPlace.withUnsafeMutableBufferPointer { p in variant(UnsafePointer(p.baseAddress!), p.count, p.baseAddress!, nil) }
+        #expect(inPlace[0].isNaN && inPlace[4].isNaN, "\(label): NaN")
+        for i in [1, 2, 3, 5, 6, 7, 8] {
+            #expect(abs(inPlace[i] - expected[i]) <= 4 * expected[i].ulp, "\(label): in place at \(i)")
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func doubleKernelAgreesWithLibm(vectorExtensions: Bool) {
+        Self.check(Double.self, variant: { Double.hyperbolicTangent(vectorExtensions: vectorExtensions, $0, count: $1, value: $2, derivative: $3) },
+                   label: "float64 \(vectorExtensions && Double.hyperbolicTangentUsesVectorExtensions ? "AVX2+FMA" : "baseline")")
+    }
+
+    @Test(arguments: [false, true])
+    func floatKernelAgreesWithLibm(vectorExtensions: Bool) {
+        Self.check(Float.self, variant: { Float.hyperbolicTangent(vectorExtensions: vectorExtensions, $0, count: $1, value: $2, derivative: $3) },
+                   label: "float32 \(vectorExtensions && Float.hyperbolicTangentUsesVectorExtensions ? "AVX2+FMA" : "baseline")")
+    }
+
+    /// The dispatching entry point the engine uses is one of the two versions, bit for bit.
+    @Test func dispatchUsesOneOfTheVersions() {
+        let x = Self.samples(Double.self, limit: 20)
+        var viaDispatch = [Double](repeating: 0, count: x.count), viaVariant = viaDispatch
+        Double.hyperbolicTangent(x, count: x.count, value: &viaDispatch, derivative: nil)
+        Double.hyperbolicTangent(vectorExtensions: Double.hyperbolicTangentUsesVectorExtensions, x, count: x.count,
+                                 value: &viaVariant, derivative: nil)
+        #expect(viaDispatch == viaVariant)
+    }
+}
