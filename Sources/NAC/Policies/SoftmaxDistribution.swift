@@ -8,12 +8,14 @@ import RealModule
 ///     KL(1‖2) = Σ_a p1_a (log p1_a − log p2_a)
 enum SoftmaxDistribution {
     /// Records log softmax(logits)[a_b] per row (B × 1); the actions input holds indices.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     static func logProbability<Scalar: NACScalar>(logits: Variable<Scalar>, actions: Variable<Scalar>) -> Variable<Scalar> {
         let indices = actions.value.elements.map { Int($0) }
         return logits.logSoftmax().gather(columns: indices)
     }
 
     /// log softmax of every row, computed stably.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     static func logProbabilities<Scalar: NACScalar>(logits: Matrix<Scalar>) -> Matrix<Scalar> {
         var out = logits
         let n = logits.columns
@@ -28,6 +30,7 @@ enum SoftmaxDistribution {
         return out
     }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     static func entropy<Scalar: NACScalar>(logProbabilities lp: Matrix<Scalar>) -> [Scalar] {
         let n = lp.columns
         return (0..<lp.rows).map { r in
@@ -41,6 +44,7 @@ enum SoftmaxDistribution {
         }
     }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     static func klDivergence<Scalar: NACScalar>(_ lp1: Matrix<Scalar>, _ lp2: Matrix<Scalar>) -> [Scalar] {
         let n = lp1.columns
         return (0..<lp1.rows).map { r in
@@ -54,6 +58,7 @@ enum SoftmaxDistribution {
         }
     }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     static func sample<Scalar: NACScalar>(logProbabilities lp: Matrix<Scalar>, using generator: inout Xoshiro256StarStar) -> [Int] {
         let n = lp.columns
         return (0..<lp.rows).map { r in
