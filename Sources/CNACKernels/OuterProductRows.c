@@ -1,4 +1,5 @@
 #include "CNACKernels.h"
+#include "CPUFeatures.h"
 #include <stdint.h>
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
@@ -14,22 +15,40 @@
 // line (as a row-by-row copy does when n is odd) is several times slower than either alone.
 #define NAC_CHUNK 2048
 
-#define NAC_DEFINE_OUTER(NAME, T, VEC, SET1, LOADU, ALOAD, MUL, STREAM, LANES)                               \
-static void NAME##_block_plain(ptrdiff_t m, ptrdiff_t n, T alpha, const T *ub, const T *vb,           \
-                               int accumulate, T *d) {                                                 \
-    for (ptrdiff_t o = 0; o < m; o++) {                                                                 \
-        const T s = alpha * ub[o];                                                                      \
-        T *row = d + o * n;                                                                             \
-        if (accumulate) { for (ptrdiff_t i = 0; i < n; i++) row[i] += s * vb[i]; }                      \
-        else { for (ptrdiff_t i = 0; i < n; i++) row[i] = s * vb[i]; }                                  \
+// The cached-store path, compiled for the baseline and (x86-64) for AVX2, picked at run time:
+// below the streaming threshold the destination lives in cache and wider stores are faster.
+#define NAC_DEFINE_PLAIN(NAME, T, ATTRIBUTES)                                                           \
+ATTRIBUTES static void NAME(ptrdiff_t rows, ptrdiff_t m, ptrdiff_t n, T alpha, const T *u,            \
+                            ptrdiff_t u_stride, const T *v, ptrdiff_t v_stride, int accumulate,        \
+                            T *dst, ptrdiff_t dst_stride) {                                            \
+    for (ptrdiff_t b = 0; b < rows; b++) {                                                              \
+        const T *ub = u + b * u_stride, *vb = v + b * v_stride;                                         \
+        T *d = dst + b * dst_stride;                                                                    \
+        for (ptrdiff_t o = 0; o < m; o++) {                                                             \
+            const T s = alpha * ub[o];                                                                  \
+            T *restrict row = d + o * n;                                                                \
+            if (accumulate) { for (ptrdiff_t i = 0; i < n; i++) row[i] += s * vb[i]; }                  \
+            else { for (ptrdiff_t i = 0; i < n; i++) row[i] = s * vb[i]; }                              \
+        }                                                                                               \
     }                                                                                                   \
-}                                                                                                       \
+}
+
+NAC_DEFINE_PLAIN(nac_plain_f64_baseline, double, )
+NAC_DEFINE_PLAIN(nac_plain_f32_baseline, float, )
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+NAC_DEFINE_PLAIN(nac_plain_f64_avx2, double, __attribute__((target("avx2"))))
+NAC_DEFINE_PLAIN(nac_plain_f32_avx2, float, __attribute__((target("avx2"))))
+#define NAC_PLAIN(T_SUFFIX, ...) \
+    (nac_cpu_has_avx2_fma() ? nac_plain_##T_SUFFIX##_avx2(__VA_ARGS__) : nac_plain_##T_SUFFIX##_baseline(__VA_ARGS__))
+#else
+#define NAC_PLAIN(T_SUFFIX, ...) nac_plain_##T_SUFFIX##_baseline(__VA_ARGS__)
+#endif
+
+#define NAC_DEFINE_OUTER(NAME, T, T_SUFFIX, VEC, SET1, LOADU, ALOAD, MUL, STREAM, LANES)                   \
 void NAME(ptrdiff_t rows, ptrdiff_t m, ptrdiff_t n, T alpha, const T *u, ptrdiff_t u_stride,           \
           const T *v, ptrdiff_t v_stride, int accumulate, int streaming, T *dst, ptrdiff_t dst_stride) { \
     if (!NAC_HAVE_STREAMING || accumulate || !streaming || m * n < 4 * LANES) {                        \
-        for (ptrdiff_t b = 0; b < rows; b++)                                                            \
-            NAME##_block_plain(m, n, alpha, u + b * u_stride, v + b * v_stride, accumulate,             \
-                               dst + b * dst_stride);                                                   \
+        NAC_PLAIN(T_SUFFIX, rows, m, n, alpha, u, u_stride, v, v_stride, accumulate, dst, dst_stride);  \
         return;                                                                                         \
     }                                                                                                   \
     NAC_STREAMING_BODY(T, VEC, SET1, LOADU, ALOAD, MUL, STREAM, LANES)                                  \
@@ -78,9 +97,9 @@ void NAME(ptrdiff_t rows, ptrdiff_t m, ptrdiff_t n, T alpha, const T *u, ptrdiff
 #endif
 
 #if NAC_HAVE_STREAMING
-NAC_DEFINE_OUTER(nac_outer_product_rows_f64, double, __m128d, _mm_set1_pd, _mm_loadu_pd, _mm_load_pd, _mm_mul_pd, _mm_stream_pd, 2)
-NAC_DEFINE_OUTER(nac_outer_product_rows_f32, float, __m128, _mm_set1_ps, _mm_loadu_ps, _mm_load_ps, _mm_mul_ps, _mm_stream_ps, 4)
+NAC_DEFINE_OUTER(nac_outer_product_rows_f64, double, f64, __m128d, _mm_set1_pd, _mm_loadu_pd, _mm_load_pd, _mm_mul_pd, _mm_stream_pd, 2)
+NAC_DEFINE_OUTER(nac_outer_product_rows_f32, float, f32, __m128, _mm_set1_ps, _mm_loadu_ps, _mm_load_ps, _mm_mul_ps, _mm_stream_ps, 4)
 #else
-NAC_DEFINE_OUTER(nac_outer_product_rows_f64, double, void, 0, 0, 0, 0, 0, 2)
-NAC_DEFINE_OUTER(nac_outer_product_rows_f32, float, void, 0, 0, 0, 0, 0, 4)
+NAC_DEFINE_OUTER(nac_outer_product_rows_f64, double, f64, void, 0, 0, 0, 0, 0, 2)
+NAC_DEFINE_OUTER(nac_outer_product_rows_f32, float, f32, void, 0, 0, 0, 0, 0, 4)
 #endif

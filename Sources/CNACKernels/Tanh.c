@@ -1,4 +1,5 @@
 #include "CNACKernels.h"
+#include "CPUFeatures.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -106,16 +107,7 @@ NAC_DEFINE_TANH(nac_tanh_f32_baseline, float, nac_v8f, 8, NAC_TANH_F32_BLOCK, )
 NAC_DEFINE_TANH(nac_tanh_f64_avx2, double, nac_v4d, 4, NAC_TANH_F64_BLOCK, __attribute__((target("avx2,fma"))))
 NAC_DEFINE_TANH(nac_tanh_f32_avx2, float, nac_v8f, 8, NAC_TANH_F32_BLOCK, __attribute__((target("avx2,fma"))))
 
-static int nac_has_avx2_fma(void) {
-    // Racing first calls compute the same answer; a plain int is enough.
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return cached;
-}
-#define NAC_DISPATCH(BASE, FAST, ...) (nac_has_avx2_fma() ? FAST(__VA_ARGS__) : BASE(__VA_ARGS__))
+#define NAC_DISPATCH(BASE, FAST, ...) (nac_cpu_has_avx2_fma() ? FAST(__VA_ARGS__) : BASE(__VA_ARGS__))
 #else
 #define NAC_DISPATCH(BASE, FAST, ...) BASE(__VA_ARGS__)
 #endif
@@ -130,21 +122,21 @@ void nac_tanh_f32(ptrdiff_t count, const float *x, float *y, float *d1) {
 
 void nac_tanh_f64_variant(int avx2, ptrdiff_t count, const double *x, double *y, double *d1) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (avx2 && nac_has_avx2_fma()) { nac_tanh_f64_avx2(count, x, y, d1); return; }
+    if (avx2 && nac_cpu_has_avx2_fma()) { nac_tanh_f64_avx2(count, x, y, d1); return; }
 #endif
     nac_tanh_f64_baseline(count, x, y, d1);
 }
 
 void nac_tanh_f32_variant(int avx2, ptrdiff_t count, const float *x, float *y, float *d1) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (avx2 && nac_has_avx2_fma()) { nac_tanh_f32_avx2(count, x, y, d1); return; }
+    if (avx2 && nac_cpu_has_avx2_fma()) { nac_tanh_f32_avx2(count, x, y, d1); return; }
 #endif
     nac_tanh_f32_baseline(count, x, y, d1);
 }
 
 int nac_tanh_uses_avx2(void) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    return nac_has_avx2_fma();
+    return nac_cpu_has_avx2_fma();
 #else
     return 0;
 #endif
