@@ -22,7 +22,8 @@ let package = Package(
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
         ),
         // Non-temporal (streaming) stores for the per-sample Jacobian's outer products, which
-        // Swift cannot emit; called only from Scalar/*+NACScalar.swift.
+        // Swift cannot emit, and a vectorised tanh; both with AVX2 versions picked at run time.
+        // Called only from Scalar/*+NACScalar.swift.
         .target(name: "CNACKernels"),
         // MARK: Library
         .target(
