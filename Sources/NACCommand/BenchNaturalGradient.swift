@@ -13,7 +13,7 @@ struct BenchNaturalGradient: ParsableCommand {
         1. Fisher routes. For each shape (P of W1 = 5708, W3 = 84496), batch size B and dtype, a \
         seeded random B × P score matrix Ψ ~ N(0, 1) with advantages Â ~ N(0, 1) and F = ΨᵀΨ/B + λI, \
         g = ΨᵀÂ/B. Columns: 'gemm GFLOP/s' is the rate of an n × n by n × n gemm (n = --gemm-order, \
-        1024) timed just before the case in the same dtype; 'explicit' (syrk + Cholesky), 'kernel' \
+        1024) timed before and after the case in the same dtype (the faster of the two); 'explicit' (syrk + Cholesky), 'kernel' \
         (B × B Woodbury form + Cholesky), 'QR' and 'SVD' (least squares on the stacked damped system) \
         show the median time and, in parentheses, the route's nominal flop count over its time as a \
         percentage of the gemm rate (counts: explicit BP² + P³/3 + 2P² + 6BP; kernel B²P + B³/3 + 2B² \
@@ -41,8 +41,9 @@ struct BenchNaturalGradient: ParsableCommand {
         routes at ≥ 70% of the gemm rate; CG-10 ≤ 12 batch gradients; LSTD-Q with the tracked \
         inverse ≥ 20,000 steps/s. A summary of each closes the output.
 
-        Times are medians of --repetitions runs after a warm-up (a warm-up of 1 s or more counts as \
-        the first run; a measurement stops adding runs after --budget seconds). Run in release with \
+        Times are medians of at least --repetitions runs after a warm-up, and of as many as fit in \
+        --min-time seconds (up to 100); a warm-up of 1 s or more counts as the first run, and a \
+        measurement stops adding runs after --budget seconds. Run in release with \
         one BLAS thread: OPENBLAS_NUM_THREADS=1 swift run -c release nac bench natural-gradient \
         (about 5 minutes on 2 cores).
         """)
@@ -51,6 +52,7 @@ struct BenchNaturalGradient: ParsableCommand {
     @Option(name: .customLong("batch-sizes"), help: "Comma-separated batch sizes.") var batchSizes: String = "256,1024,4096"
     @Option(help: "Comma-separated scalar types (float32, float64).") var dtypes: String = "float32,float64"
     @Option(help: "Timed runs per measurement (the median is reported).") var repetitions: Int = 3
+    @Option(name: .customLong("min-time"), help: "Seconds of runs a measurement collects at least (up to 100 runs).") var minTime: Double = 0.5
     @Option(help: "Seconds after which a measurement stops adding runs.") var budget: Double = 10
     @Option(name: .customLong("least-squares"), help: "QR and SVD routes: auto (only up to 5e10 nominal flops), all, none.") var leastSquares: String = "auto"
     @Option(help: "Damping λ of every system.") var damping: Double = 1e-3
@@ -68,7 +70,7 @@ struct BenchNaturalGradient: ParsableCommand {
                 shapes: try BenchmarkOptionParsing.workloads(shapes),
                 batchSizes: try BenchmarkOptionParsing.batchSizes(batchSizes),
                 scalarTypes: try BenchmarkOptionParsing.scalarTypes(dtypes),
-                repetitions: repetitions, measurementBudgetSeconds: budget, damping: damping,
+                repetitions: repetitions, minimumMeasurementSeconds: minTime, measurementBudgetSeconds: budget, damping: damping,
                 leastSquares: try NaturalGradientBenchmark.LeastSquaresSelection(parsing: leastSquares),
                 gemmOrder: gemmOrder, conjugateGradientIterations: cgIterations,
                 runsRoutes: !skipRoutes, runsConjugateGradient: !skipCG, runsLSTD: !skipLSTD,
@@ -127,7 +129,7 @@ struct BenchNaturalGradient: ParsableCommand {
         print("Targets (issue 5):")
         for line in Self.targetSummary(report) { print("  " + line) }
         print("")
-        print("Medians of up to \(configuration.repetitions) runs after a warm-up (≤ \(configuration.measurementBudgetSeconds) s of runs per measurement); gemm n = \(configuration.gemmOrder); BLAS threads: \(LinearAlgebra.threadCount); total \(String(format: "%.0f", Date().timeIntervalSince(start))) s.")
+        print("Medians of ≥ \(configuration.repetitions) runs after a warm-up, as many as fit in \(configuration.minimumMeasurementSeconds) s (≤ 100), none added after \(configuration.measurementBudgetSeconds) s; gemm n = \(configuration.gemmOrder), the faster of before and after each case; BLAS threads: \(LinearAlgebra.threadCount); total \(String(format: "%.0f", Date().timeIntervalSince(start))) s.")
     }
 
     // MARK: Tables

@@ -7,7 +7,8 @@
 ///    SVD least squares, 10-iteration CG on Ψ — and by the automatic choice `solve()` (whose
 ///    route is reported). Each route's nominal flop count (`FisherSolveRoute.nominalFlopCount`,
 ///    the formulas are there) over its time is compared with the rate of an n × n gemm
-///    (`GEMMReferenceBenchmarkCase`, n = 1024) timed just before, in the same scalar type.
+///    (`GEMMReferenceBenchmarkCase`, n = 1024) timed before and after the case in the same
+///    scalar type (the faster of the two).
 ///    Targets: the automatic choice within 1.2× of the best exact route; the exact routes at
 ///    ≥ 70 % of the gemm rate.
 /// 2. **Engine CG.** For each shape, B and scalar type, the workload's actual policy
@@ -22,19 +23,28 @@
 /// slow least-squares routes on big shapes, are skipped (`Configuration.routeCases` says which
 /// and why).
 public enum NaturalGradientBenchmark {
-    /// Times `body`: one warm-up run, then timed runs until `repetitions` are timed or the timed
-    /// runs add up to `budgetSeconds`; returns their median and count. A warm-up run that takes
-    /// at least `warmUpLimitSeconds` is kept as the first timed run instead (such calls allocate
-    /// and factorise afresh each time, so another warm-up would change nothing but the wait).
+    /// Times `body`: one warm-up run, then timed runs until at least `repetitions` runs and at
+    /// least `minimumSeconds` of runs are done (so that calls of a few milliseconds get a
+    /// median of many runs), but no more than `maximumRuns`, and no further run once the timed
+    /// runs add up to `budgetSeconds` (after at least one); returns their median and count. A
+    /// warm-up run that takes at least `warmUpLimitSeconds` is kept as the first timed run
+    /// instead (such calls allocate and factorise afresh each time, so another warm-up would
+    /// change nothing but the wait).
     public static func measure<Failure: Error>(
-        repetitions: Int, budgetSeconds: Double, warmUpLimitSeconds: Double = 1, _ body: () throws(Failure) -> Void
+        repetitions: Int, minimumSeconds: Double = 0, budgetSeconds: Double, maximumRuns: Int = 100,
+        warmUpLimitSeconds: Double = 1, _ body: () throws(Failure) -> Void
     ) throws(Failure) -> Timing {
-        precondition(repetitions >= 1, "NaturalGradientBenchmark.measure: repetitions \(repetitions)")
+        precondition(repetitions >= 1 && maximumRuns >= 1, "NaturalGradientBenchmark.measure: repetitions \(repetitions), maximum \(maximumRuns)")
         var times = [Double]()
+        var total = 0.0
         let warmUp = try measureOnce(body)
-        if warmUp >= warmUpLimitSeconds { times.append(warmUp) }
-        while times.count < repetitions && times.reduce(0, +) < budgetSeconds {
-            times.append(try measureOnce(body))
+        if warmUp >= warmUpLimitSeconds { times.append(warmUp); total = warmUp }
+        while times.count < maximumRuns {
+            if !times.isEmpty && total >= budgetSeconds { break }
+            if times.count >= repetitions && total >= minimumSeconds { break }
+            let t = try measureOnce(body)
+            times.append(t)
+            total += t
         }
         return Timing(seconds: ScoreBenchmark.median(times), runs: times.count)
     }
@@ -42,24 +52,29 @@ public enum NaturalGradientBenchmark {
     /// `measure`, with a thrown error turned into `.failed(description)`.
     static func outcome(_ configuration: Configuration, _ body: () throws -> Void) -> Outcome {
         do {
-            return .timed(try measure(repetitions: configuration.repetitions,
-                                      budgetSeconds: configuration.measurementBudgetSeconds, body))
+            return .timed(try measure(configuration, body))
         } catch {
             return .failed("\(error)")
         }
+    }
+
+    /// `measure` with the configuration's repetitions, minimum time and budget.
+    static func measure<Failure: Error>(_ configuration: Configuration, _ body: () throws(Failure) -> Void) throws(Failure) -> Timing {
+        try measure(repetitions: configuration.repetitions, minimumSeconds: configuration.minimumMeasurementSeconds,
+                    budgetSeconds: configuration.measurementBudgetSeconds, body)
     }
 
     /// The reference gemm rate's timing for scalar type `S`.
     static func timeGEMM<S: NACScalar>(_: S.Type, configuration: Configuration) -> Timing {
         let reference = GEMMReferenceBenchmarkCase<S>(order: configuration.gemmOrder)
         var product = reference.makeProductBuffer()
-        return measure(repetitions: configuration.repetitions, budgetSeconds: configuration.measurementBudgetSeconds) {
-            reference.multiply(into: &product)
-        }
+        return measure(configuration) { reference.multiply(into: &product) }
     }
 
-    /// Runs one Fisher-route case in scalar type `S`: the reference gemm, then every route not
-    /// skipped, then the automatic choice.
+    /// Runs one Fisher-route case in scalar type `S`: the reference gemm, every route not
+    /// skipped, the automatic choice, and the reference gemm again; the faster of the two gemm
+    /// medians is reported (the machine's undisturbed rate: a disturbance during one of them
+    /// then lowers the routes' percentages instead of raising them).
     public static func runRoutes<S: NACScalar>(
         _ routeCase: Configuration.RouteCase, scalar: S.Type, configuration: Configuration
     ) -> RouteResult {
@@ -84,9 +99,10 @@ public enum NaturalGradientBenchmark {
             taken = solution.diagnostics.route
             fallbacks = solution.diagnostics.fallbacks
         }
+        let gemmAfter = timeGEMM(S.self, configuration: configuration)
         return RouteResult(shape: routeCase.shape, batchSize: routeCase.batchSize, scalarType: routeCase.scalarType,
                            parameterCount: c.parameterCount, conjugateGradientIterations: configuration.conjugateGradientIterations,
-                           gemmOrder: configuration.gemmOrder, gemm: gemm, routes: routes, automatic: automatic,
+                           gemmOrder: configuration.gemmOrder, gemm: gemm.seconds <= gemmAfter.seconds ? gemm : gemmAfter, routes: routes, automatic: automatic,
                            automaticRoute: taken, automaticFallbacks: fallbacks)
     }
 
@@ -97,9 +113,7 @@ public enum NaturalGradientBenchmark {
     ) -> ConjugateGradientResult {
         let c = ScoreBenchmarkCase<S>(workload: shape, batchSize: batchSize, seed: configuration.seed)
         let advantages = c.randomAdvantages(seed: configuration.seed &+ 1)
-        let gradient = measure(repetitions: configuration.repetitions, budgetSeconds: configuration.measurementBudgetSeconds) {
-            _ = c.batchGradient()
-        }
+        let gradient = measure(configuration) { _ = c.batchGradient() }
         var performed: Int? = nil
         let cg = outcome(configuration) {
             let solution = try c.conjugateGradientNaturalGradient(

@@ -59,6 +59,9 @@ extension NaturalGradientBenchmark {
         public var scalarTypes: [ScalarType]
         /// Timed runs per measurement (the median is reported); see `NaturalGradientBenchmark.measure`.
         public var repetitions: Int
+        /// A measurement keeps adding runs (up to 100) until they add up to at least this many
+        /// seconds, so that short calls get a median of many runs.
+        public var minimumMeasurementSeconds: Double
         /// A measurement stops adding runs once its timed runs add up to this many seconds.
         public var measurementBudgetSeconds: Double
         /// λ of every system (Fisher routes and engine CG).
@@ -84,7 +87,8 @@ extension NaturalGradientBenchmark {
 
         public init(
             shapes: [ScoreWorkload] = [.w1, .w3], batchSizes: [Int] = [256, 1024, 4096],
-            scalarTypes: [ScalarType] = [.float32, .float64], repetitions: Int = 3, measurementBudgetSeconds: Double = 10,
+            scalarTypes: [ScalarType] = [.float32, .float64], repetitions: Int = 3, minimumMeasurementSeconds: Double = 0.5,
+            measurementBudgetSeconds: Double = 10,
             damping: Double = 1e-3, leastSquares: LeastSquaresSelection = .auto, leastSquaresFlopLimit: Double = 5e10,
             memoryLimitBytes: Int = ScoreWorkload.jacobianLimitBytes, gemmOrder: Int = GEMMReferenceBenchmarkCase<Double>.defaultOrder,
             conjugateGradientIterations: Int = 10, runsRoutes: Bool = true, runsConjugateGradient: Bool = true,
@@ -94,6 +98,7 @@ extension NaturalGradientBenchmark {
             self.batchSizes = batchSizes
             self.scalarTypes = scalarTypes
             self.repetitions = repetitions
+            self.minimumMeasurementSeconds = minimumMeasurementSeconds
             self.measurementBudgetSeconds = measurementBudgetSeconds
             self.damping = damping
             self.leastSquares = leastSquares
@@ -121,6 +126,9 @@ extension NaturalGradientBenchmark {
             }
             guard !scalarTypes.isEmpty else { throw .emptyList(option: "--dtypes") }
             guard repetitions >= 1 else { throw .outOfRange(option: "--repetitions", value: String(repetitions), requirement: "must be at least 1") }
+            guard minimumMeasurementSeconds.isFinite, minimumMeasurementSeconds >= 0 else {
+                throw .outOfRange(option: "--min-time", value: "\(minimumMeasurementSeconds)", requirement: "must be a non-negative number of seconds")
+            }
             guard measurementBudgetSeconds.isFinite, measurementBudgetSeconds > 0 else {
                 throw .outOfRange(option: "--budget", value: "\(measurementBudgetSeconds)", requirement: "must be a positive number of seconds")
             }

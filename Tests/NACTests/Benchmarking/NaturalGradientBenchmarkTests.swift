@@ -39,6 +39,7 @@ import RealModule
         #expect(refusal { $0.repetitions = 0 } == .outOfRange(option: "--repetitions", value: "0", requirement: "must be at least 1"))
         if case .outOfRange(let option, _, _) = refusal({ $0.damping = 0 }) { #expect(option == "--damping") } else { Issue.record("λ = 0 accepted") }
         if case .outOfRange(let option, _, _) = refusal({ $0.damping = .nan }) { #expect(option == "--damping") } else { Issue.record("λ = NaN accepted") }
+        if case .outOfRange(let option, _, _) = refusal({ $0.minimumMeasurementSeconds = -1 }) { #expect(option == "--min-time") } else { Issue.record("negative minimum time accepted") }
         if case .outOfRange(let option, _, _) = refusal({ $0.measurementBudgetSeconds = 0 }) { #expect(option == "--budget") } else { Issue.record("budget 0 accepted") }
         if case .outOfRange(let option, _, _) = refusal({ $0.gemmOrder = 0 }) { #expect(option == "--gemm-order") } else { Issue.record("gemm order 0 accepted") }
         if case .outOfRange(let option, _, _) = refusal({ $0.conjugateGradientIterations = 0 }) { #expect(option == "--cg-iterations") } else { Issue.record("0 CG iterations accepted") }
@@ -133,6 +134,10 @@ import RealModule
         calls = 0
         let short = NaturalGradientBenchmark.measure(repetitions: 5, budgetSeconds: 1e-300, warmUpLimitSeconds: 0) { calls += 1 }
         #expect(short.runs == 1 && calls == 1)                               // over budget after one run
+        calls = 0
+        let many = NaturalGradientBenchmark.measure(repetitions: 1, minimumSeconds: 100, budgetSeconds: 1000, maximumRuns: 7,
+                                                    warmUpLimitSeconds: 1000) { calls += 1 }
+        #expect(many.runs == 7 && calls == 8)                                // the minimum time is not reached: capped
         struct Failure: Error, Equatable {}
         #expect(throws: Failure()) {
             try NaturalGradientBenchmark.measure(repetitions: 2, budgetSeconds: 1) { () throws(Failure) in throw Failure() }
@@ -157,7 +162,7 @@ import RealModule
 
     @Test func aTinyRunGivesOneRowPerCaseWithPositiveTimes() throws {
         let configuration = Configuration(
-            shapes: [.w2], batchSizes: [8], scalarTypes: [.float32, .float64], repetitions: 1, gemmOrder: 32,
+            shapes: [.w2], batchSizes: [8], scalarTypes: [.float32, .float64], repetitions: 1, minimumMeasurementSeconds: 0, gemmOrder: 32,
             lstd: .init(parameterCount: 8, featureCount: 4, steps: 16, transitionCount: 4))
         var progress = [String]()
         let report = NaturalGradientBenchmark.run(configuration) { i, n, what in progress.append("\(i)/\(n) \(what)") }
