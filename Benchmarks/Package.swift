@@ -32,6 +32,15 @@ let package = Package(
             path: "Benchmarks/EngineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "NaturalGradientBenchmarks",
+            dependencies: [
+                .product(name: "NAC", package: "nac"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/NaturalGradientBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // NAC's public API against the bare BLAS/LAPACK call it wraps, alternated in one process
         // (`swift run -c release LinalgOverhead`); not a package-benchmark target.
         .executableTarget(

@@ -6,7 +6,7 @@ import NAC
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print speed tables (run in release: swift run -c release nac bench scores).",
-        subcommands: [BenchScores.self, BenchEnvironments.self])
+        subcommands: [BenchScores.self, BenchNaturalGradient.self, BenchEnvironments.self])
 }
 
 /// `nac bench scores`: the per-sample score benchmark of workloads.json.

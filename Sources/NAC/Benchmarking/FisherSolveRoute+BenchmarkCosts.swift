@@ -1,0 +1,69 @@
+extension FisherSolveRoute {
+    /// The nominal floating-point operation count of one `FisherSystem` solve by this route, for
+    /// a B × P score matrix with uniform weights and damping λ > 0, counted from what the
+    /// implementation computes — the numerator of the rates `nac bench natural-gradient` reports.
+    ///
+    /// Conventions: a multiply–add is 2 flops; gemv of an m × n matrix 2mn; syrk of an n × n
+    /// result with inner dimension k n²k (half of gemm's 2n²k); Cholesky (potrf) of order n n³/3;
+    /// a Cholesky solve (potrs, one right-hand side) 2n²; Householder QR/LQ (geqrf/gelqf) of an
+    /// l × k or k × l matrix, k ≤ l, 2k²l − 2k³/3. O(n) vector work, LAPACK `pocon`'s condition
+    /// estimate (a few triangular solves, O(n²)) and the one-norm of the factorised matrix
+    /// (O(n²) additions) are not counted. Every direct route ends in `FisherSystem.finish`,
+    /// which forms g = ΨᵀÂ/B (one gemv, 2BP) and checks ‖F w − g‖ by one matrix-free
+    /// Fisher-vector product (two gemv, 4BP) — 6BP counted as "products" below.
+    ///
+    /// | route | counted |
+    /// |---|---|
+    /// | `explicitFisher` | BP² (syrk F = ΨᵀΨ/B + λI) + P³/3 (potrf) + 2P² (potrs) + 6BP (products) |
+    /// | `kernel` | B²P (syrk K = ΨΨᵀ/B + λI) + B³/3 (potrf) + 2B² (potrs) + 2BP (w = Ψᵀu) + 6BP (products) |
+    /// | `leastSquaresQR` | on the stacked k × l system (B < P: [Ψ/√B  √λ I_B], k = B, l = P + B; B ≥ P: [Ψ/√B ; √λ I_P], k = P, l = B + P): 2k²l − 2k³/3 (QR/LQ) + (4kl − 2k²) (the reflectors applied to the right-hand side) + k² (triangular solve) + 6BP (products) |
+    /// | `leastSquaresSVD` | a **lower bound**: the same QR/LQ of the stacked system (gelsd reduces to a k × k triangle first when l ≥ 1.6k, as for every benchmark shape) + 8k³/3 (bidiagonalising the triangle) + 6BP (products); the divide-and-conquer SVD and the back-transformations are not counted |
+    /// | `conjugateGradient` | 2BP (g) + iterations · 4BP (one Fisher-vector product of two gemv each), without the residual check (`verifyResidual: false`) |
+    ///
+    /// Example: B = 10, P = 20 gives explicit 4000 + 8000/3 + 800 + 1200 ≈ 8666.7 and kernel
+    /// 2000 + 1000/3 + 200 + 400 + 1200 ≈ 4133.3.
+    public func nominalFlopCount(sampleCount: Int, parameterCount: Int, conjugateGradientIterations: Int = 10) -> Double {
+        let b = Double(sampleCount), p = Double(parameterCount)
+        let products = 6 * b * p
+        switch self {
+        case .explicitFisher:
+            return b * p * p + p * p * p / 3 + 2 * p * p + products
+        case .kernel:
+            return b * b * p + b * b * b / 3 + 2 * b * b + 2 * b * p + products
+        case .leastSquaresQR:
+            let (k, l) = Self.stackedShape(sampleCount: sampleCount, parameterCount: parameterCount)
+            return 2 * k * k * l - 2 * k * k * k / 3 + (4 * k * l - 2 * k * k) + k * k + products
+        case .leastSquaresSVD:
+            let (k, l) = Self.stackedShape(sampleCount: sampleCount, parameterCount: parameterCount)
+            return 2 * k * k * l - 2 * k * k * k / 3 + 8 * k * k * k / 3 + products
+        case .conjugateGradient:
+            return 2 * b * p + Double(conjugateGradientIterations) * 4 * b * p
+        }
+    }
+
+    /// The scalars one solve by this route allocates besides Ψ itself (λ > 0, uniform weights):
+    /// explicit P² (F); kernel B² (K); QR and SVD the column-major copy of the stacked k × l
+    /// system (kl), SVD plus an estimate 3k² of `gelsd`'s workspace; CG a few vectors of P.
+    /// O(B + P) vectors are not counted.
+    public func workingScalarCount(sampleCount: Int, parameterCount: Int) -> Int {
+        let b = sampleCount, p = parameterCount
+        switch self {
+        case .explicitFisher: return p * p
+        case .kernel: return b * b
+        case .leastSquaresQR:
+            let (k, l) = Self.stackedShape(sampleCount: b, parameterCount: p)
+            return Int(k * l)
+        case .leastSquaresSVD:
+            let (k, l) = Self.stackedShape(sampleCount: b, parameterCount: p)
+            return Int(k * l + 3 * k * k)
+        case .conjugateGradient: return 4 * p
+        }
+    }
+
+    /// (k, l), k ≤ l: the sides of the damped least-squares system `solveLeastSquares` builds
+    /// (B × (P + B) when B < P, (B + P) × P otherwise).
+    static func stackedShape(sampleCount: Int, parameterCount: Int) -> (Double, Double) {
+        let b = Double(sampleCount), p = Double(parameterCount)
+        return sampleCount < parameterCount ? (b, p + b) : (p, b + p)
+    }
+}
