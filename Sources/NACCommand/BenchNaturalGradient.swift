@@ -16,8 +16,8 @@ struct BenchNaturalGradient: ParsableCommand {
         1024) timed before and after the case in the same dtype (the faster of the two); 'explicit' (syrk + Cholesky), 'kernel' \
         (B × B Woodbury form + Cholesky), 'QR' and 'SVD' (least squares on the stacked damped system) \
         show the median time and, in parentheses, the route's nominal flop count over its time as a \
-        percentage of the gemm rate (counts: explicit BP² + P³/3 + 2P² + 6BP; kernel B²P + B³/3 + 2B² \
-        + 8BP; QR 2k²l − 2k³/3 + 4kl − k² + 6BP on the k × l stacked system; SVD a lower bound, the \
+        percentage of the gemm rate (counts: explicit BP² + P³/3 + 2P² + 6BP; kernel B²P + B³/3 + 4B² \
+        + 6BP; QR 2k²l − 2k³/3 + 4kl − k² + 6BP on the k × l stacked system; SVD a lower bound, the \
         QR count without the last terms plus 8k³/3 — see FisherSolveRoute.nominalFlopCount); \
         'CG on Ψ' is --cg-iterations CG iterations on the explicit Ψ (two gemv per iteration); \
         'auto' is FisherSystem.solve() with the route it took; 'auto/best' its time over the fastest \

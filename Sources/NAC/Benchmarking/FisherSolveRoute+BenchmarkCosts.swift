@@ -15,13 +15,13 @@ extension FisherSolveRoute {
     /// | route | counted |
     /// |---|---|
     /// | `explicitFisher` | BP² (syrk F = ΨᵀΨ/B + λI) + P³/3 (potrf) + 2P² (potrs) + 6BP (products) |
-    /// | `kernel` | B²P (syrk K = ΨΨᵀ/B + λI) + B³/3 (potrf) + 2B² (potrs) + 2BP (w = Ψᵀu) + 6BP (products) |
+    /// | `kernel` | B²P (syrk K = ΨΨᵀ/B + λI) + B³/3 (potrf) + 2B² (potrs) + 2B² (K₀u for the residual) + 6BP (w, g and the residual Ψᵀs in one 3-row product; the route does not call `finish`'s products) |
     /// | `leastSquaresQR` | on the stacked k × l system (B < P: [Ψ/√B  √λ I_B], k = B, l = P + B; B ≥ P: [Ψ/√B ; √λ I_P], k = P, l = B + P): 2k²l − 2k³/3 (QR/LQ) + (4kl − 2k²) (the reflectors applied to the right-hand side) + k² (triangular solve) + 6BP (products) |
     /// | `leastSquaresSVD` | a **lower bound**: the same QR/LQ of the stacked system (gelsd reduces to a k × k triangle first when l ≥ 1.6k, as for every benchmark shape) + 8k³/3 (bidiagonalising the triangle) + 6BP (products); the divide-and-conquer SVD and the back-transformations are not counted |
     /// | `conjugateGradient` | 2BP (g) + iterations · 4BP (one Fisher-vector product of two gemv each), without the residual check (`verifyResidual: false`) |
     ///
     /// Example: B = 10, P = 20 gives explicit 4000 + 8000/3 + 800 + 1200 ≈ 8666.7 and kernel
-    /// 2000 + 1000/3 + 200 + 400 + 1200 ≈ 4133.3.
+    /// 2000 + 1000/3 + 200 + 200 + 1200 ≈ 3933.3.
     public func nominalFlopCount(sampleCount: Int, parameterCount: Int, conjugateGradientIterations: Int = 10) -> Double {
         let b = Double(sampleCount), p = Double(parameterCount)
         let products = 6 * b * p
@@ -29,7 +29,7 @@ extension FisherSolveRoute {
         case .explicitFisher:
             return b * p * p + p * p * p / 3 + 2 * p * p + products
         case .kernel:
-            return b * b * p + b * b * b / 3 + 2 * b * b + 2 * b * p + products
+            return b * b * p + b * b * b / 3 + 2 * b * b + 2 * b * b + 6 * b * p
         case .leastSquaresQR:
             let (k, l) = Self.stackedShape(sampleCount: sampleCount, parameterCount: parameterCount)
             return 2 * k * k * l - 2 * k * k * k / 3 + (4 * k * l - 2 * k * k) + k * k + products
@@ -42,14 +42,14 @@ extension FisherSolveRoute {
     }
 
     /// The scalars one solve by this route allocates besides Ψ itself (λ > 0, uniform weights):
-    /// explicit P² (F); kernel B² (K); QR and SVD the column-major copy of the stacked k × l
+    /// explicit P² (F); kernel 2B² (K and the copy K₀ kept for the residual); QR and SVD the column-major copy of the stacked k × l
     /// system (kl), SVD plus an estimate 3k² of `gelsd`'s workspace; CG a few vectors of P.
     /// O(B + P) vectors are not counted.
     public func workingScalarCount(sampleCount: Int, parameterCount: Int) -> Int {
         let b = sampleCount, p = parameterCount
         switch self {
         case .explicitFisher: return p * p
-        case .kernel: return b * b
+        case .kernel: return 2 * b * b
         case .leastSquaresQR:
             let (k, l) = Self.stackedShape(sampleCount: b, parameterCount: p)
             return Int(k * l)

@@ -139,12 +139,27 @@ extension Float: NACScalar {
     }
 
     public static func gels(
-        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int,
+        _ trans: Transpose, m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int,
         b: UnsafeMutablePointer<Float>, ldb: Int
     ) -> Int {
-        Int(LAPACKE_sgels(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), lapackInt(m, "gels"),
+        Int(LAPACKE_sgels(LAPACK_COL_MAJOR, CChar(UInt8(ascii: trans == .none ? "N" : "T")), lapackInt(m, "gels"),
                           lapackInt(n, "gels"), lapackInt(nrhs, "gels"), a, lapackInt(lda, "gels"),
                           b, lapackInt(ldb, "gels")))
+    }
+
+    public static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, tau: UnsafeMutablePointer<Float>) -> Int {
+        Int(LAPACKE_sgeqrf(LAPACK_COL_MAJOR, lapackInt(m, "geqrf"), lapackInt(n, "geqrf"), a,
+                           lapackInt(lda, "geqrf"), tau))
+    }
+
+    public static func ormqr(
+        _ side: Side, _ trans: Transpose, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+        tau: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) -> Int {
+        Int(LAPACKE_sormqr(LAPACK_COL_MAJOR, CChar(UInt8(ascii: side == .left ? "L" : "R")),
+                           CChar(UInt8(ascii: trans == .none ? "N" : "T")), lapackInt(m, "ormqr"),
+                           lapackInt(n, "ormqr"), lapackInt(k, "ormqr"), a, lapackInt(lda, "ormqr"), tau,
+                           c, lapackInt(ldc, "ormqr")))
     }
 
     public static func gelsd(

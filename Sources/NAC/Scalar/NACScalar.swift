@@ -30,7 +30,7 @@ public enum Triangle: Sendable, Equatable {
 ///
 /// - BLAS level 1–3 (`gemm`, `gemv`, `syrk`, `trsm`, `ger`, `axpy`, `dot`, `nrm2`, `scal`) with **row-major**
 ///   operands, forwarded to OpenBLAS's CBLAS;
-/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `gelsd`, `syevd`) with **column-major**
+/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `geqrf`, `ormqr`, `gelsd`, `syevd`) with **column-major**
 ///   operands (row-major LAPACKE calls copy their inputs; see BUILD-NOTES), returning LAPACK's `info`;
 /// - the elementwise kernels of the autodiff engine and of `Matrix` (`evaluate`, `broadcast`,
 ///   `copy`, `transpose`, norms, reductions, …), written once as default implementations in
@@ -121,12 +121,25 @@ where RawSignificand: FixedWidthInteger {
         _ triangle: Triangle, n: Int, a: UnsafePointer<Self>, lda: Int, anorm: Self,
         rcond: UnsafeMutablePointer<Self>) -> Int
 
-    /// Least squares min ‖A X − B‖ (m ≥ n) or minimum-norm solution (m < n) of a full-rank
-    /// m × n A by QR/LQ. B is max(m, n) × nrhs; the solution is in its first n rows.
+    /// Least squares min ‖op(A) X − B‖ or the minimum-norm solution of op(A) X = B, for a
+    /// full-rank m × n A, by QR (m ≥ n) or LQ (m < n) of A. With `.none`: B is max(m, n) × nrhs and
+    /// the solution is in its first n rows. With `.transposed` (op(A) = Aᵀ, n × m): the solution
+    /// is in the first m rows — so an underdetermined system C X = B with C short and wide is
+    /// solved through the QR of the tall Cᵀ, the fast case for column-major storage.
     /// `info > 0`: the diagonal element `info` of the triangular factor is zero (rank deficient).
     static func gels(
-        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
+        _ trans: Transpose, m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         b: UnsafeMutablePointer<Self>, ldb: Int) -> Int
+
+    /// QR factorisation A = Q R of the m × n A (m ≥ n for the use here): R overwrites the upper
+    /// triangle, the Householder reflectors the part below, their scalars go to `tau` (min(m, n)).
+    static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, tau: UnsafeMutablePointer<Self>) -> Int
+
+    /// C ← op(Q) C (`.left`) or C op(Q) (`.right`) for the Q of `geqrf` (k reflectors in `a`,
+    /// scalars in `tau`), C m × n.
+    static func ormqr(
+        _ side: Side, _ trans: Transpose, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
+        tau: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int) -> Int
 
     /// Minimum-norm least squares by SVD (divide and conquer): singular values below
     /// `rcond · σ_max` are treated as zero. Writes the min(m, n) singular values to `s` and the
@@ -244,6 +257,16 @@ where RawSignificand: FixedWidthInteger {
     static func scatterColumns(
         _ v: UnsafePointer<Self>, vStride: Int, rows: Int, columns: Int, indices: UnsafePointer<Int>,
         alpha: Self, zeroFirst: Bool, into out: UnsafeMutablePointer<Self>, outRowStride: Int)
+}
+
+extension NACScalar {
+    /// `gels(.none, …)`: QR/LQ least squares of A itself.
+    @inlinable
+    public static func gels(
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int, b: UnsafeMutablePointer<Self>, ldb: Int
+    ) -> Int {
+        gels(.none, m: m, n: n, nrhs: nrhs, a: a, lda: lda, b: b, ldb: ldb)
+    }
 }
 
 /// Converts a size or stride to LAPACK's 32-bit integer, trapping with the routine's name if it

@@ -170,3 +170,32 @@ extension Matrix {
         self = Matrix.concatenatingColumns(parts)
     }
 }
+
+/// The kernel route computes its residual ‖F w − g‖/‖g‖ in the B-space (one pass over Ψ instead of
+/// four); it must match the residual of the returned w computed directly by Fisher-vector
+/// products, with zero weights among the samples. Well conditioned: to 5 %. Nearly singular K with
+/// almost no damping: both must flag the inaccuracy, within a factor of 3 of each other (at that
+/// conditioning the residual itself is rounding noise: forming w = Ψᵀx from a huge x perturbs
+/// F w − g by ε‖F‖‖w‖, which the direct check sees and the B-space one does not).
+@Suite struct KernelResidualTests {
+    @Test(arguments: [1e-3, 1e-13])
+    func kernelResidualMatchesTheDirectResidual(damping: Double) throws {
+        var psi = randomMatrix(12, 30, seed: 131, as: Double.self)
+        // Row 11 ≈ row 10: K is nearly singular.
+        psi.setRow(11, to: zip(psi.row(10), randomVector(30, seed: 132, as: Double.self)).map { $0 + 1e-7 * $1 })
+        var weights = (0..<12).map { Double($0 % 4 + 1) }
+        weights[3] = 0
+        let system = try FisherSystem(scores: psi, advantages: randomVector(12, seed: 133, as: Double.self),
+                                      weights: weights, damping: damping)
+        let solution = try system.solveKernel(minimumReciprocalCondition: 0)
+        let direct = system.relativeResidual(of: solution.w, gradient: system.gradient())
+        #expect(relativeError(solution.gradient, system.gradient()) < 1e-13)
+        let reported = solution.diagnostics.relativeResidual
+        if damping > 1e-6 {
+            #expect(abs(reported - direct) <= 0.05 * direct + 1e-14, "reported \(reported), direct \(direct)")
+        } else {
+            #expect(direct > 1e-6 && reported > 1e-6, "reported \(reported), direct \(direct)")
+            #expect(reported / direct < 3 && direct / reported < 3, "reported \(reported), direct \(direct)")
+        }
+    }
+}

@@ -216,3 +216,42 @@ private func checkUnrolled<S: NACScalar>(_: S.Type) {
     upperOnly[3 * n + 17] = .nan
     #expect(S.symmetricOneNorm(.upper, n: n, upperOnly, rowStride: n).isNaN)
 }
+
+/// `fewRowsProduct` (C A for a few rows k, A read once in column blocks of 1024, four rows of A per
+/// sweep) against the triple loop, in both types: k = 1…4, m not a multiple of 4, n spanning
+/// several blocks with a ragged last one, and a row stride larger than n.
+@Suite struct FewRowsProductTests {
+    static func check<S: NACScalar>(_: S.Type, k: Int, m: Int, n: Int, tolerance: Double) {
+        let stride = n + 5
+        var rng = Xoshiro256StarStar(seed: UInt64(k * 10_000 + m * 100 + n % 97))
+        let c = (0..<(k * m)).map { _ in rng.normal(S.self) }
+        let a = (0..<(m * stride)).map { _ in rng.normal(S.self) }
+        var out = [S](repeating: .nan, count: k * n)
+        c.withUnsafeBufferPointer { pc in
+            a.withUnsafeBufferPointer { pa in
+                out.withUnsafeMutableBufferPointer { po in
+                    S.fewRowsProduct(pc.baseAddress!, rows: k, pa.baseAddress!, rows: m, columns: n, aRowStride: stride,
+                                     into: po.baseAddress!)
+                }
+            }
+        }
+        var worst = 0.0
+        for q in 0..<k {
+            for j in 0..<n {
+                var exact = 0.0, scale = 0.0
+                for r in 0..<m {
+                    exact += Double(c[q * m + r]) * Double(a[r * stride + j])
+                    scale += abs(Double(c[q * m + r]) * Double(a[r * stride + j]))
+                }
+                worst = max(worst, abs(Double(out[q * n + j]) - exact) / max(scale, 1e-300))
+            }
+        }
+        #expect(worst < tolerance, "\(S.typeName) k = \(k), m = \(m), n = \(n): worst error \(worst) relative to Σ|c·a|")
+    }
+
+    @Test(arguments: [(1, 1, 7), (2, 5, 1024), (3, 13, 2500), (4, 4, 3), (3, 9, 2049)])
+    func matchesTheTripleLoop(_ shape: (Int, Int, Int)) {
+        Self.check(Double.self, k: shape.0, m: shape.1, n: shape.2, tolerance: 1e-15 * Double(shape.1))
+        Self.check(Float.self, k: shape.0, m: shape.1, n: shape.2, tolerance: 1e-6 * Double(shape.1))
+    }
+}

@@ -26,7 +26,12 @@ extension FisherSystem {
     ///   O(B′²P) instead of O(P³) cost.
     ///
     /// Both need a column-major scaled copy of Ψ (LAPACK overwrites its operand): one buffer of
-    /// (B′ + P) · P or B′ · (P + B′) scalars.
+    /// (B′ + P) · P or B′ · (P + B′) scalars. The wide system M is stored as its tall transpose
+    /// Mᵀ (column k = [d_k ψ_k ; √λ e_k], a plain copy of Ψ's row-major rows) and factored as
+    /// Mᵀ = QR: column-major LAPACK reads a tall matrix down its columns, whereas the LQ of the
+    /// short, wide M reads along rows, 5–6× slower. QR solves M x = Â_ω with `gels('T')`; SVD
+    /// takes the singular values of the B′ × B′ triangle (`gelsd` on Rᵀ, the same singular values
+    /// as M) and maps its minimum-norm solution y back by x = Q [y ; 0].
     ///
     /// - Returns: w; with `.svd`, `effectiveRank` (of the stacked system: of Ψ_ω itself when
     ///   λ = 0), the singular values and `conditionEstimate` = (σ₁/σ_r)², κ₂ of the system's
@@ -44,33 +49,38 @@ extension FisherSystem {
         let ba = active.count
         let rootDamping = damping.squareRoot()
         let tall = ba >= p
-        let m = tall ? ba + (damping > 0 ? p : 0) : ba
-        let n = tall ? p : p + (damping > 0 ? ba : 0)
-        let ldb = Swift.max(m, n)
+        // The stored (column-major) matrix: tall: [Ψ_ω ; √λ I] (m × n); wide: the transpose
+        // [Ψ_ω  √λ I]ᵀ, also tall (m × n = (P + B′) × B′).
+        let m = tall ? ba + (damping > 0 ? p : 0) : p + (damping > 0 ? ba : 0)
+        let n = tall ? p : ba
+        let ldb = m
 
-        // A (m × n, column-major, lda = m) and the right-hand side (ldb × 1).
         var a = zeroedBuffer(Scalar.self, count: m * n)
         var rhs = [Scalar](repeating: 0, count: ldb)
         scores.withUnsafeBufferPointer { ps in
             a.withUnsafeMutableBufferPointer { pa in
                 scales.withUnsafeBufferPointer { pd in
-                    if ba == sampleCount {
-                        Scalar.transposeScalingRows(ps.baseAddress!, rows: ba, columns: p, sourceRowStride: p,
-                                                    rowScales: pd.baseAddress!, into: pa.baseAddress!,
-                                                    destinationRowStride: m)
-                    } else {
-                        for (k, row) in active.enumerated() {
-                            Scalar.transposeScalingRows(ps.baseAddress! + row * p, rows: 1, columns: p,
-                                                        sourceRowStride: p, rowScales: pd.baseAddress! + row,
-                                                        into: pa.baseAddress! + k, destinationRowStride: m)
-                        }
-                    }
-                }
-                if damping > 0 {
                     if tall {
-                        for j in 0..<p { pa[j * m + ba + j] = rootDamping }      // rows B′..<B′+P
+                        if ba == sampleCount {
+                            Scalar.transposeScalingRows(ps.baseAddress!, rows: ba, columns: p, sourceRowStride: p,
+                                                        rowScales: pd.baseAddress!, into: pa.baseAddress!,
+                                                        destinationRowStride: m)
+                        } else {
+                            for (k, row) in active.enumerated() {
+                                Scalar.transposeScalingRows(ps.baseAddress! + row * p, rows: 1, columns: p,
+                                                            sourceRowStride: p, rowScales: pd.baseAddress! + row,
+                                                            into: pa.baseAddress! + k, destinationRowStride: m)
+                            }
+                        }
+                        if damping > 0 { for j in 0..<p { pa[j * m + ba + j] = rootDamping } }   // rows B′..<B′+P
                     } else {
-                        for k in 0..<ba { pa[(p + k) * m + k] = rootDamping }    // columns P..<P+B′
+                        // Column k = d_k ψ_k (a row of Ψ, contiguous), then √λ at row P + k.
+                        for (k, row) in active.enumerated() {
+                            let column = pa.baseAddress! + k * m
+                            column.update(from: ps.baseAddress! + row * p, count: p)
+                            Scalar.scal(n: p, alpha: pd[row], x: column, incx: 1)
+                            if damping > 0 { column[p + k] = rootDamping }
+                        }
                     }
                 }
             }
@@ -81,26 +91,60 @@ extension FisherSystem {
         case .qr:
             let info = a.withUnsafeMutableBufferPointer { pa in
                 rhs.withUnsafeMutableBufferPointer { pb in
-                    Scalar.gels(m: m, n: n, nrhs: 1, a: pa.baseAddress!, lda: m, b: pb.baseAddress!, ldb: ldb)
+                    Scalar.gels(tall ? .none : .transposed, m: m, n: n, nrhs: 1, a: pa.baseAddress!, lda: m,
+                                b: pb.baseAddress!, ldb: ldb)
                 }
             }
             checkLapackArguments(info, "gels")
             if info > 0 { throw .rankDeficient(route: .leastSquaresQR, column: info) }
             return try finish(Array(rhs[0..<p]), gradient: gradient(), route: .leastSquaresQR)
         case .svd(let relativeCutoff):
-            var singularValues = [Scalar](repeating: 0, count: Swift.min(m, n))
+            // gelsd on the tall system directly; for the wide one on Rᵀ from Mᵀ = QR (see above).
+            let order = tall ? n : ba
+            var singularValues = [Scalar](repeating: 0, count: Swift.min(tall ? m : ba, n))
             var rank = 0
             let cutoff = relativeCutoff ?? Scalar(Swift.max(m, n)) * Scalar.ulpOfOne
-            let info = a.withUnsafeMutableBufferPointer { pa in
-                rhs.withUnsafeMutableBufferPointer { pb in
-                    singularValues.withUnsafeMutableBufferPointer { psv in
-                        Scalar.gelsd(m: m, n: n, nrhs: 1, a: pa.baseAddress!, lda: m, b: pb.baseAddress!, ldb: ldb,
-                                     s: psv.baseAddress!, rcond: cutoff, rank: &rank)
+            var tau = [Scalar](repeating: 0, count: tall ? 0 : n)
+            var triangle = [Scalar]()
+            if !tall && n > 0 {
+                let info = a.withUnsafeMutableBufferPointer { pa in
+                    tau.withUnsafeMutableBufferPointer { pt in
+                        Scalar.geqrf(m: m, n: n, a: pa.baseAddress!, lda: m, tau: pt.baseAddress!)
+                    }
+                }
+                checkLapackArguments(info, "geqrf")
+                // Rᵀ, column-major B′ × B′: Rᵀ[i, j] = R[j, i] for j ≤ i.
+                triangle = zeroedBuffer(Scalar.self, count: order * order)
+                a.withUnsafeBufferPointer { pa in
+                    for j in 0..<order { for i in j..<order { triangle[j * order + i] = pa[i * m + j] } }
+                }
+            }
+            func gelsd(_ operand: inout [Scalar], rows: Int) -> Int {
+                operand.withUnsafeMutableBufferPointer { pa in
+                    rhs.withUnsafeMutableBufferPointer { pb in
+                        singularValues.withUnsafeMutableBufferPointer { psv in
+                            Scalar.gelsd(m: rows, n: n, nrhs: 1, a: pa.baseAddress!, lda: Swift.max(1, rows),
+                                         b: pb.baseAddress!, ldb: ldb, s: psv.baseAddress!, rcond: cutoff, rank: &rank)
+                        }
                     }
                 }
             }
+            let info = tall ? gelsd(&a, rows: m) : gelsd(&triangle, rows: order)
             checkLapackArguments(info, "gelsd")
             if info > 0 { throw .noConvergence(routine: "gelsd", count: info) }
+            if !tall && n > 0 {
+                // x = Q [y ; 0]: y (B′) is in rhs[0..<B′]; the rest of rhs must be zero.
+                for i in order..<m { rhs[i] = 0 }
+                let info = a.withUnsafeBufferPointer { pa in
+                    tau.withUnsafeBufferPointer { pt in
+                        rhs.withUnsafeMutableBufferPointer { pb in
+                            Scalar.ormqr(.left, .none, m: m, n: 1, k: n, a: pa.baseAddress!, lda: m,
+                                         tau: pt.baseAddress!, c: pb.baseAddress!, ldc: m)
+                        }
+                    }
+                }
+                checkLapackArguments(info, "ormqr")
+            }
             var condition: Scalar = .infinity
             if rank > 0, let largest = singularValues.first {
                 let ratio = largest / singularValues[rank - 1]

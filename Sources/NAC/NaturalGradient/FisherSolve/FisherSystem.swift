@@ -254,12 +254,12 @@ public struct FisherSystem<Scalar: NACScalar>: Sendable {
     /// Checks that `w` is finite and packages it with its diagnostics.
     func finish(
         _ w: [Scalar], gradient g: [Scalar], route: FisherSolveRoute, conditionEstimate: Scalar? = nil,
-        effectiveRank: Int? = nil, singularValues: [Scalar] = []
+        effectiveRank: Int? = nil, singularValues: [Scalar] = [], relativeResidual knownResidual: Scalar? = nil
     ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
         let bad = w.withUnsafeBufferPointer { Scalar.firstNonFinite($0.baseAddress!, count: $0.count) }
         guard bad == nil else { throw .nonFiniteSolution(route: route) }
         let diagnostics = FisherSolveDiagnostics(
-            route: route, damping: damping, relativeResidual: relativeResidual(of: w, gradient: g),
+            route: route, damping: damping, relativeResidual: knownResidual ?? relativeResidual(of: w, gradient: g),
             conditionEstimate: conditionEstimate, effectiveRank: effectiveRank, singularValues: singularValues)
         return NaturalGradientSolution(w: w, gradient: g, diagnostics: diagnostics)
     }
