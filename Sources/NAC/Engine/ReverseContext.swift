@@ -30,6 +30,9 @@ final class ReverseContext<Scalar: NACScalar> {
     private var writtenTangent: [Int: Bool] = [:]
     /// Per-sample: parameter slices overlap, so the target was zeroed and every write accumulates.
     private let accumulateOnly: Bool
+    /// Factored per-sample mode: dense-weight adjoints are recorded as factors and every other
+    /// parameter adjoint goes to a per-leaf block, instead of into Jacobian rows.
+    let factorSink: JacobianFactorSink<Scalar>?
 
     var batchSize: Int { tape.batchSize }
 
@@ -50,7 +53,10 @@ final class ReverseContext<Scalar: NACScalar> {
     ///     row of this chunk (uninitialised is fine), rows `targetRowStride` apart.
     init(tape: Tape<Scalar>, mode: Mode, carriesTangents: Bool,
          target: UnsafeMutablePointer<Scalar>?, tangentTarget: UnsafeMutablePointer<Scalar>?,
-         targetRowStride: Int) {
+         targetRowStride: Int, factorSink: JacobianFactorSink<Scalar>? = nil) {
+        precondition(factorSink == nil || (mode == .perSample && !carriesTangents),
+                     "ReverseContext: factors are recorded in the plain per-sample mode only")
+        self.factorSink = factorSink
         self.tape = tape
         self.mode = mode
         self.carriesTangents = carriesTangents
@@ -63,7 +69,7 @@ final class ReverseContext<Scalar: NACScalar> {
         let slices = tape.parameterLeaves.keys.sorted { $0.offset < $1.offset }
         var overlap = false
         for (a, b) in zip(slices, slices.dropFirst()) where a.offset + a.count > b.offset { overlap = true }
-        accumulateOnly = overlap && mode == .perSample
+        accumulateOnly = overlap && mode == .perSample && factorSink == nil
         if accumulateOnly {
             for t in [target, tangentTarget] {
                 guard let t else { continue }
@@ -117,6 +123,7 @@ final class ReverseContext<Scalar: NACScalar> {
     func destination(_ node: Int, tangent: Bool) -> (base: UnsafeMutablePointer<Scalar>, rowStride: Int, fresh: Bool) {
         let n = tape.nodes[node]
         if case .parameter(let slice) = n.leaf {
+            if let factorSink { return factorSink.explicitDestination(node, slice: slice, rows: tape.batchSize) }
             let t = tangent ? tangentTarget : target
             guard let t else { preconditionFailure("ReverseContext: no target for parameter adjoints") }
             switch mode {
@@ -212,7 +219,7 @@ final class ReverseContext<Scalar: NACScalar> {
     /// contribution reached, so every column of every row is defined.
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func zeroUnwrittenColumns(parameterCount: Int) {
-        guard mode == .perSample, !accumulateOnly else { return }
+        guard mode == .perSample, !accumulateOnly, factorSink == nil else { return }
         for (t, flags) in [(target, written), (tangentTarget, writtenTangent)] {
             guard let t else { continue }
             var covered = [Bool](repeating: false, count: parameterCount)

@@ -23,6 +23,46 @@ import Testing
         #expect(rw.maximumRelativeError < 1e-8, "\(rw)")
     }
 
+    /// With sample weights the factored route solves (F_ω + λI) w = g_ω for the explicit weighted
+    /// Fisher of the written-out Jacobian (FisherSystem's exact kernel route as the oracle).
+    @Test func weightedConjugateGradientEqualsTheExactWeightedSolve() throws {
+        let reference = try ReferencePolicy.load("reference_scores_W1")
+        let (f, inputs) = TestFunctions.function(for: reference, Double.self)
+        let weights = (0..<reference.batchSize).map { Double($0 % 3) + 0.25 }
+        let cg = try f.naturalGradientByConjugateGradient(
+            at: reference.parameters, inputs: inputs, advantages: reference.advantages, sampleWeights: weights,
+            damping: 1e-2, options: ConjugateGradientOptions(maximumIterations: 60, relativeTolerance: 1e-13))
+        let j = try f.perSampleJacobian(at: reference.parameters, inputs: inputs).jacobian
+        let exact = try FisherSystem(scores: j, advantages: reference.advantages, weights: weights, damping: 1e-2).solveKernel()
+        let r = GradientCheck.report(analytic: Matrix(row: cg.w), numeric: Matrix(row: exact.w))
+        #expect(r.maximumRelativeError < 1e-8, "\(r)")
+    }
+
+    /// A computation that mixes samples (a batch-mean baseline inside the output) has no per-sample
+    /// Jacobian: CG falls back to the recorded-tape Fisher-vector products, F v = Jᵀ(J v)/B of the
+    /// B outputs' full Jacobian, checked against that Jacobian by central differences.
+    @Test func batchMixingComputationFallsBackToTheTapeOperator() throws {
+        var layout = ParameterLayout()
+        let w = layout.matrix(rows: 3, columns: 2), b = layout.vector(3)
+        let f = DifferentiableFunction<Double>(parameterCount: layout.count) { tape, x in
+            let h = tape.dense(x[0], weight: w, bias: b).tanh().sumAlongFeatures()
+            return h - tape.meanOverBatch(h) * 0.5
+        }
+        let x = Matrix<Double>.randomNormal(rows: 6, columns: 2, seed: 7)
+        var rng = Xoshiro256StarStar(seed: 8)
+        let theta = (0..<f.parameterCount).map { _ in 0.5 * rng.normal(Double.self) }
+        let advantages = (0..<6).map { _ in rng.normal(Double.self) }
+        #expect(throws: DifferentiationError.self) { _ = try f.factoredPerSampleJacobian(at: theta, inputs: [x]) }
+        let cg = try f.naturalGradientByConjugateGradient(
+            at: theta, inputs: [x], advantages: advantages, damping: 0.1,
+            options: ConjugateGradientOptions(maximumIterations: 40, relativeTolerance: 1e-13))
+        // J of the 6 outputs by central differences; F = JᵀJ/6 + 0.1 I, g = JᵀÂ/6.
+        let j = centralDifferences(at: theta) { t in f.evaluate(at: t, inputs: [x]).elements }
+        let exact = try FisherSystem(scores: j, advantages: advantages, damping: 0.1).solveExplicitFisher()
+        let r = GradientCheck.report(analytic: Matrix(row: cg.w), numeric: Matrix(row: exact.w))
+        #expect(r.maximumRelativeError < 1e-6, "\(r)")
+    }
+
     @Test func invalidInputsAreTypedErrors() throws {
         let reference = try ReferencePolicy.load("reference_scores_W2")
         let (f, inputs) = TestFunctions.function(for: reference, Double.self)

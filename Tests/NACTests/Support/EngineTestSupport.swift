@@ -330,6 +330,9 @@ enum EngineModes {
             #expect(throws: error, "\(c.name): per-sample mode", sourceLocation: sourceLocation) {
                 _ = try c.function.perSampleJacobian(at: c.theta, inputs: c.inputs)
             }
+            #expect(throws: error, "\(c.name): factored per-sample mode", sourceLocation: sourceLocation) {
+                _ = try c.function.factoredPerSampleJacobian(at: c.theta, inputs: c.inputs)
+            }
             #expect(throws: error, "\(c.name): per-sample mode with tangents", sourceLocation: sourceLocation) {
                 _ = try c.function.perSampleJacobianWithTangent(at: c.theta, inputs: c.inputs,
                                                                 parameterDirection: directions[0].parameters)
@@ -522,6 +525,19 @@ enum EngineModes {
             let fv1 = f.fisherVectorProduct(at: c.theta, inputs: c.inputs, vector: v)
             expectClose(fv1, explicitFisherProduct(j, v, weights: Array(repeating: 1, count: b), damping: 0), within: ref,
                         "\(name): F v with default weights", sourceLocation: sourceLocation)
+
+            // The factored Jacobian: the same J, and its products equal J v, Jᵀw and F v.
+            let factored = try f.factoredPerSampleJacobian(at: c.theta, inputs: c.inputs)
+            expectClose(factored.values, values, within: ref, "\(name): factored values", sourceLocation: sourceLocation)
+            expectClose(factored.jacobian.jacobian(), j, within: ref, "\(name): factored J written out",
+                        sourceLocation: sourceLocation)
+            expectClose(factored.jacobian.product(v), j.multiplied(by: v), within: ref, "\(name): factored J v",
+                        sourceLocation: sourceLocation)
+            expectClose(factored.jacobian.transposedProduct(weights), j.multiplied(by: weights, .transposed), within: ref,
+                        "\(name): factored Jᵀw", sourceLocation: sourceLocation)
+            expectClose(factored.jacobian.fisherVectorProduct(v, sampleWeights: weights, damping: 0.3),
+                        explicitFisherProduct(j, v, weights: weights, damping: 0.3), within: ref,
+                        "\(name): factored F v", sourceLocation: sourceLocation)
         } catch {
             Issue.record("\(name): per-sample mode threw \(error)", sourceLocation: sourceLocation)
         }

@@ -62,6 +62,11 @@ struct DenseOperation<Scalar: NACScalar>: TapeOperation {
                 }
             }
         case .perSample:
+            if let sink = context.factorSink, case .parameter(let slice) = w.leaf {
+                // Factored: keep ȳ and x (O(B × (out + in))) instead of writing B outer products.
+                sink.recordDenseFactor(slice: slice, signal: ybar, input: x.value, inputRowStride: xRowStride)
+                break
+            }
             let d = context.destination(weight, tangent: false)
             Scalar.outerProductRows(rows: rows, m: outputs, n: inputs, alpha: 1, u: ybar.base, uRowStride: outputs,
                                     v: x.value.base, vRowStride: xRowStride, accumulate: !d.fresh,

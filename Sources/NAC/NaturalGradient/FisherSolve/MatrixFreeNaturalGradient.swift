@@ -1,10 +1,16 @@
 extension DifferentiableFunction {
     /// The natural gradient w = (F + λI)⁻¹ g of per-sample log-likelihoods (this function's
-    /// B × 1 output), by conjugate gradient on the engine's matrix-free Fisher-vector products:
-    /// the score matrix Ψ is never formed.
+    /// B × 1 output), by conjugate gradient on matrix-free Fisher-vector products: the score
+    /// matrix Ψ is never formed.
     ///
-    ///     g = Σ_b ω_b Â_b ψ_b / Σω          (one reverse pass seeded with ω ⊙ Â / Σω)
-    ///     F v = Σ_b ω_b ψ_b (ψ_bᵀ v) / Σω   (one forward pass carrying J v, one reverse pass)
+    ///     g = Σ_b ω_b Â_b ψ_b / Σω  = Jᵀ(ω ⊙ Â)/Σω
+    ///     F v = Σ_b ω_b ψ_b (ψ_bᵀ v) / Σω  = Jᵀ(ω ⊙ J v)/Σω
+    ///
+    /// J is kept **factored** (`factoredPerSampleJacobian`: one reverse pass that stores each dense
+    /// layer's signals and inputs, O(B × Σ widths)), so g and every product are a few gemms — about
+    /// two thirds of a batch gradient per product on MLPs. A computation that mixes samples has no
+    /// per-sample J; it falls back to the recorded-once `fisherVectorProductOperator` (one tangent
+    /// sweep and one reverse pass per product).
     ///
     /// - Parameters:
     ///   - advantages: Â (B).
@@ -13,9 +19,9 @@ extension DifferentiableFunction {
     ///   - options: iteration cap (default 10), tolerance, curvature policy.
     /// - Throws: `NaturalGradientError` for non-finite advantages or weights, negative weights,
     ///   a zero total weight, invalid damping, and the failures of `ConjugateGradient.solve`.
-    /// - Complexity: one gradient, one recording, and `maximumIterations` Fisher-vector products
-    ///   (each a tangent sweep and a reverse pass over the recorded values); memory O(P + B × the
-    ///   sum of layer widths).
+    /// - Complexity: one factored reverse pass (about one batch gradient) and `maximumIterations`
+    ///   products with the factors (2 × 2B Σ in·out flops each on MLPs); memory O(P + B × the sum
+    ///   of layer widths).
     public func naturalGradientByConjugateGradient(
         at theta: [Scalar], inputs: [Matrix<Scalar>], advantages: [Scalar], sampleWeights: [Scalar]? = nil,
         damping: Scalar, options: ConjugateGradientOptions<Scalar> = .init()
@@ -37,8 +43,14 @@ extension DifferentiableFunction {
         }
         guard total > 0 else { throw .zeroTotalWeight }
         guard damping.isFinite, damping >= 0 else { throw .invalidDamping(Double(damping)) }
-        let seed = Matrix<Scalar>(rows: b, columns: 1,
-                                  elements: (0..<b).map { (sampleWeights?[$0] ?? 1) * advantages[$0] / total })
+        let coefficients = (0..<b).map { (sampleWeights?[$0] ?? 1) * advantages[$0] / total }
+        if let factored = try? factoredPerSampleJacobian(at: theta, inputs: inputs).jacobian {
+            let g = factored.transposedProduct(coefficients)
+            return try ConjugateGradient.solve(gradient: g, damping: damping, options: options) { v in
+                factored.fisherVectorProduct(v, sampleWeights: sampleWeights)
+            }
+        }
+        let seed = Matrix<Scalar>(rows: b, columns: 1, elements: coefficients)
         let g = gradient(at: theta, inputs: inputs, outputWeights: seed).parameters
         // Recorded once; each product re-sweeps the tangents and runs one reverse pass.
         let fisher = fisherVectorProductOperator(at: theta, inputs: inputs, sampleWeights: sampleWeights)
