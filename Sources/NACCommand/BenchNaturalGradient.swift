@@ -29,7 +29,9 @@ struct BenchNaturalGradient: ParsableCommand {
         2. Engine CG. The workload's actual policy (as in nac bench scores) on the same batch: one \
         plain batch gradient (one reverse pass), the matrix-free natural gradient by --cg-iterations \
         CG iterations on the engine's Fisher-vector products (Ψ never formed), and their ratio \
-        ('CG-10 = x batch gradients').
+        ('CG-10 = x batch gradients'); then the exact natural gradient by the kernel route on the \
+        factored Jacobian (naturalGradientByKernel: G = ΨΨᵀ from each layer's signals and inputs, \
+        Ψ never formed) and its cost in batch gradients.
 
         3. LSTD-Q(λ). LSTDQAccumulator.observe with N = 500 features (n = 400 scores, m = 100 \
         baseline features), γ = 0.99, λ = 0.9, cycling over 64 random transitions, --lstd-steps \
@@ -177,13 +179,16 @@ struct BenchNaturalGradient: ParsableCommand {
     }
 
     static func conjugateGradientTable(_ results: [NaturalGradientBenchmark.ConjugateGradientResult]) -> [[String]] {
-        var rows = [["shape", "B", "dtype", "P", "batch gradient", "CG-\(results.first?.iterations ?? 10)", "= batch gradients"]]
+        var rows = [["shape", "B", "dtype", "P", "batch gradient", "CG-\(results.first?.iterations ?? 10)", "= batch gradients",
+                     "exact (factored kernel)", "= batch gradients"]]
         for r in results {
             var cg = cell(r.conjugateGradient)
             if let done = r.iterationsPerformed, done != r.iterations { cg += " (\(done) it.)" }
             rows.append([r.shape.id, String(r.batchSize), r.scalarType.rawValue, String(r.parameterCount),
                          BenchScores.time(r.batchGradient.seconds), cg,
-                         r.costInBatchGradients.map { String(format: "%.1f×", $0) } ?? "–"])
+                         r.costInBatchGradients.map { String(format: "%.1f×", $0) } ?? "–",
+                         cell(r.factoredKernel),
+                         r.factoredKernelInBatchGradients.map { String(format: "%.1f×", $0) } ?? "–"])
         }
         return rows
     }

@@ -106,8 +106,9 @@ public enum NaturalGradientBenchmark {
                            automaticRoute: taken, automaticFallbacks: fallbacks)
     }
 
-    /// Runs one engine CG case in scalar type `S`: one batch gradient, then one CG natural
-    /// gradient, of the workload's policy on the same batch.
+    /// Runs one engine case in scalar type `S`: one batch gradient, one CG natural gradient and
+    /// one exact kernel natural gradient on the factored Jacobian, of the workload's policy on the
+    /// same batch.
     public static func runConjugateGradient<S: NACScalar>(
         _ shape: ScoreWorkload, batchSize: Int, scalar: S.Type, configuration: Configuration
     ) -> ConjugateGradientResult {
@@ -120,9 +121,13 @@ public enum NaturalGradientBenchmark {
                 advantages: advantages, damping: S(configuration.damping), iterations: configuration.conjugateGradientIterations)
             performed = solution.diagnostics.iterations
         }
+        let kernel = outcome(configuration) {
+            _ = try c.factoredKernelNaturalGradient(advantages: advantages, damping: S(configuration.damping))
+        }
         return ConjugateGradientResult(shape: shape, batchSize: batchSize, scalarType: ScalarType.of(S.self),
                                        parameterCount: c.policy.parameterCount, iterations: configuration.conjugateGradientIterations,
-                                       iterationsPerformed: performed, batchGradient: gradient, conjugateGradient: cg)
+                                       iterationsPerformed: performed, batchGradient: gradient, conjugateGradient: cg,
+                                       factoredKernel: kernel)
     }
 
     /// Runs the LSTD-Q case in scalar type `S`. Each repetition starts from fresh accumulators

@@ -93,6 +93,14 @@ extension NaturalGradientBenchmark {
         public var batchGradient: Timing
         /// One CG natural gradient (`ScoreBenchmarkCase.conjugateGradientNaturalGradient`).
         public var conjugateGradient: Outcome
+        /// One exact natural gradient by the kernel route on the factored Jacobian
+        /// (`ScoreBenchmarkCase.factoredKernelNaturalGradient`).
+        public var factoredKernel: Outcome
+
+        /// Factored-kernel time / batch-gradient time.
+        public var factoredKernelInBatchGradients: Double? {
+            factoredKernel.seconds.map { $0 / batchGradient.seconds }
+        }
 
         /// CG time / batch-gradient time: "CG-10 = x batch gradients" (target: ≤ 12).
         public var costInBatchGradients: Double? {

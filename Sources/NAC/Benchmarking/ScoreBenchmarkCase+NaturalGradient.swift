@@ -25,4 +25,13 @@ extension ScoreBenchmarkCase {
             options: ConjugateGradientOptions(maximumIterations: iterations, relativeTolerance: 0,
                                               onNonPositiveCurvature: .returnCurrentIterate, verifyResidual: false))
     }
+
+    /// The exact natural gradient by the kernel route on the factored Jacobian
+    /// (`naturalGradientByKernel`): Ψ is never formed.
+    public func factoredKernelNaturalGradient(
+        advantages: [Scalar], damping: Scalar = 1e-3
+    ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+        try policy.logProbability.naturalGradientByKernel(
+            at: policy.parameters, inputs: [observations, actions.engineInput], advantages: advantages, damping: damping)
+    }
 }

@@ -73,6 +73,10 @@ public enum NaturalGradientError: Error, Equatable, Sendable, CustomStringConver
     /// An iterative critic's weights would have become NaN or ±∞ at this update (step sizes too
     /// large for the feature scale); the update was not applied.
     case criticDiverged(update: Int)
+    /// The computation has no per-sample scores (its engine error says why: an operation mixes
+    /// samples, or the output is not one number per sample), which this route needs; conjugate
+    /// gradient on the tape's Fisher-vector products still applies.
+    case perSampleScoresUnavailable(DifferentiationError)
 
     public var description: String {
         switch self {
@@ -110,6 +114,8 @@ public enum NaturalGradientError: Error, Equatable, Sendable, CustomStringConver
             "conjugate gradient: Fisher-vector product is not finite at index \(index) (iteration \(iteration))"
         case .nonFiniteSolution(let route):
             "\(route): the natural gradient is not finite"
+        case .perSampleScoresUnavailable(let error):
+            "no per-sample scores for this computation (\(error)); use naturalGradientByConjugateGradient"
         case .singularCriticStatistics(let column):
             "LSTD-Q statistics matrix is singular (zero pivot in column \(column))"
         case .trackedInverseUnavailable(let denominator):

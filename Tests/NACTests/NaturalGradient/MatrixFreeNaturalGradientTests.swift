@@ -63,6 +63,48 @@ import Testing
         #expect(r.maximumRelativeError < 1e-6, "\(r)")
     }
 
+    /// The kernel route on the factored Jacobian (Ψ never formed) equals the kernel route on the
+    /// written-out Ψ — with and without weights (one of them zero) — and reproduces the reference
+    /// natural gradient.
+    @Test(arguments: ["reference_scores_W1", "reference_scores_W2"])
+    func factoredKernelEqualsTheKernelRouteOnPsi(_ name: String) throws {
+        let reference = try ReferencePolicy.load(name)
+        let (f, inputs) = TestFunctions.function(for: reference, Double.self)
+        let psi = try f.perSampleJacobian(at: reference.parameters, inputs: inputs).jacobian
+        let unweighted = try f.naturalGradientByKernel(at: reference.parameters, inputs: inputs,
+                                                       advantages: reference.advantages, damping: reference.damping)
+        let r = GradientCheck.report(analytic: Matrix(row: unweighted.w), numeric: Matrix(row: reference.naturalGradient))
+        #expect(r.maximumRelativeError < 1e-8, "\(r)")
+        #expect(unweighted.diagnostics.route == .kernel && unweighted.diagnostics.relativeResidual < 1e-10)
+        var weights = (0..<reference.batchSize).map { Double($0 % 3) + 0.5 }
+        weights[1] = 0
+        let factored = try f.naturalGradientByKernel(at: reference.parameters, inputs: inputs,
+                                                     advantages: reference.advantages, sampleWeights: weights,
+                                                     damping: reference.damping)
+        let onPsi = try FisherSystem(scores: psi, advantages: reference.advantages, weights: weights,
+                                     damping: reference.damping).solveKernel()
+        let rw = GradientCheck.report(analytic: Matrix(row: factored.w), numeric: Matrix(row: onPsi.w))
+        #expect(rw.maximumRelativeError < 1e-9, "\(rw)")
+        let rg = GradientCheck.report(analytic: Matrix(row: factored.gradient), numeric: Matrix(row: onPsi.gradient))
+        #expect(rg.maximumRelativeError < 1e-10, "\(rg)")
+        let kappa = try #require(factored.diagnostics.conditionEstimate), kappaPsi = try #require(onPsi.diagnostics.conditionEstimate)
+        #expect(abs(kappa - kappaPsi) <= 1e-6 * kappaPsi)
+    }
+
+    /// A batch-mixing computation has no per-sample scores: the kernel route says so.
+    @Test func factoredKernelRefusesABatchMixingComputation() throws {
+        var layout = ParameterLayout()
+        let w = layout.matrix(rows: 2, columns: 2)
+        let f = DifferentiableFunction<Double>(parameterCount: layout.count) { tape, x in
+            let h = tape.dense(x[0], weight: w).sumAlongFeatures()
+            return h - tape.meanOverBatch(h)
+        }
+        let x = Matrix<Double>.randomNormal(rows: 4, columns: 2, seed: 9)
+        #expect(throws: NaturalGradientError.perSampleScoresUnavailable(.operationMixesSamples(operation: "mean over batch"))) {
+            _ = try f.naturalGradientByKernel(at: [0.1, 0.2, 0.3, 0.4], inputs: [x], advantages: [1, 2, 3, 4], damping: 0.1)
+        }
+    }
+
     @Test func invalidInputsAreTypedErrors() throws {
         let reference = try ReferencePolicy.load("reference_scores_W2")
         let (f, inputs) = TestFunctions.function(for: reference, Double.self)

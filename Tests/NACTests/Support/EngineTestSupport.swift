@@ -538,6 +538,8 @@ enum EngineModes {
             expectClose(factored.jacobian.fisherVectorProduct(v, sampleWeights: weights, damping: 0.3),
                         explicitFisherProduct(j, v, weights: weights, damping: 0.3), within: ref,
                         "\(name): factored F v", sourceLocation: sourceLocation)
+            expectClose(factored.jacobian.gram(), j * j.transposed(), within: ref,
+                        "\(name): factored Gram J Jᵀ", sourceLocation: sourceLocation)
         } catch {
             Issue.record("\(name): per-sample mode threw \(error)", sourceLocation: sourceLocation)
         }

@@ -30,25 +30,67 @@ extension FisherSystem {
         minimumReciprocalCondition: Scalar = Scalar.ulpOfOne
     ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
         let b = sampleCount, p = parameterCount
-        var k = zeroedBuffer(Scalar.self, count: b * b)
-        let scales = scalesOfSamples
+        var gram = zeroedBuffer(Scalar.self, count: b * b)
         scores.withUnsafeBufferPointer { a in
-            k.withUnsafeMutableBufferPointer { pk in
-                let uniform = sampleScales == nil
-                Scalar.syrk(.upper, .none, n: b, k: p, alpha: uniform ? 1 / Scalar(b) : 1,
-                            a: a.baseAddress!, lda: p, beta: 0, c: pk.baseAddress!, ldc: b)
-                if !uniform {
-                    for i in 0..<b {
-                        Scalar.scal(n: b, alpha: scales[i], x: pk.baseAddress! + i * b, incx: 1)   // row i
-                        Scalar.scal(n: b, alpha: scales[i], x: pk.baseAddress! + i, incx: b)       // column i
-                    }
-                    for i in 0..<b where scales[i] == 0 { pk[i * (b + 1)] = 1 }
+            gram.withUnsafeMutableBufferPointer { pk in
+                Scalar.syrk(.upper, .none, n: b, k: p, alpha: 1, a: a.baseAddress!, lda: p, beta: 0,
+                            c: pk.baseAddress!, ldc: b)
+                Scalar.symmetrize(.upper, n: b, pk.baseAddress!, lda: b)
+            }
+        }
+        let solved = try KernelSystem.solve(gram: gram, scales: scalesOfSamples, advantages: advantages,
+                                            damping: damping, minimumReciprocalCondition: minimumReciprocalCondition)
+        // One pass over Ψ for w, g and the residual: [x c s]ᵀ Ψ (3 × P, rows w, g, F w − g).
+        // (`fewRowsProduct` reads Ψ once; gemm would pack it first, about 2.3 passes at W3's P,
+        // and the separate w, g and Fisher-vector product cost 4.)
+        let left = solved.x + solved.c + solved.s
+        var products = [Scalar](repeating: 0, count: 3 * p)
+        scores.withUnsafeBufferPointer { a in
+            left.withUnsafeBufferPointer { pl in
+                products.withUnsafeMutableBufferPointer { pp in
+                    Scalar.fewRowsProduct(pl.baseAddress!, rows: 3, a.baseAddress!, rows: b, columns: p,
+                                          aRowStride: p, into: pp.baseAddress!)
                 }
             }
         }
-        // K₀ (before damping), kept for the residual: symmetrised, B × B.
-        var kernel = k
-        kernel.withUnsafeMutableBufferPointer { Scalar.symmetrize(.upper, n: b, $0.baseAddress!, lda: b) }
+        let w = Array(products[0..<p]), g = Array(products[p..<(2 * p)]), residual = Array(products[(2 * p)...])
+        let gNorm = norm(g)
+        return try finish(w, gradient: g, route: .kernel,
+                          conditionEstimate: solved.reciprocalCondition > 0 ? 1 / solved.reciprocalCondition : .infinity,
+                          relativeResidual: gNorm > 0 ? norm(residual) / gNorm : norm(residual))
+    }
+}
+
+/// The B-space half of the kernel route, shared by `FisherSystem.solveKernel` (G = ΨΨᵀ by syrk)
+/// and `DifferentiableFunction.naturalGradientByKernel` (G from a factored Jacobian).
+enum KernelSystem {
+    /// With d = the per-sample scales (√(ω_b/Σω)), K₀ = D G D (inactive samples: diagonal 1) and
+    /// K = K₀ + λI: ũ = K⁻¹(d ⊙ Â) by Cholesky, and the three B-vectors whose products with Ψᵀ
+    /// give w, g and the residual F w − g:
+    ///
+    ///     x = d ⊙ ũ              (w = Ψᵀx)
+    ///     c = d² ⊙ Â             (g = Ψᵀc)
+    ///     s = d ⊙ (K₀ ũ) + λx − c   (F w − g = Ψᵀ D²ΨΨᵀx + λΨᵀx − Ψᵀc = Ψᵀs, since D²ΨΨᵀD = D K₀)
+    ///
+    /// - Parameter gram: G = ΨΨᵀ, B × B, both triangles.
+    /// - Throws: `.notPositiveDefinite(route: .kernel, …)`, `.illConditioned(route: .kernel, …)`.
+    /// - Complexity: B³/3 + O(B²).
+    static func solve<Scalar: NACScalar>(
+        gram: [Scalar], scales: [Scalar], advantages: [Scalar], damping: Scalar, minimumReciprocalCondition: Scalar
+    ) throws(NaturalGradientError) -> (x: [Scalar], c: [Scalar], s: [Scalar], reciprocalCondition: Scalar) {
+        let b = scales.count
+        precondition(gram.count == b * b && advantages.count == b,
+                     "KernelSystem.solve: G has \(gram.count) entries, \(advantages.count) advantages, \(b) scales")
+        // K₀ = D G D, kept for the residual.
+        var kernel = gram
+        kernel.withUnsafeMutableBufferPointer { pk in
+            for i in 0..<b {
+                let di = scales[i], row = pk.baseAddress! + i * b
+                for j in 0..<b { row[j] *= di * scales[j] }
+            }
+            for i in 0..<b where scales[i] == 0 { pk[i * (b + 1)] = 1 }
+        }
+        var k = kernel
         addToDiagonal(&k, n: b, damping)
         let (rcond, info) = k.withUnsafeMutableBufferPointer { pk -> (Scalar, Int) in
             let anorm = Scalar.symmetricOneNorm(.upper, n: b, pk.baseAddress!, rowStride: b)
@@ -64,51 +106,21 @@ extension FisherSystem {
         guard rcond >= minimumReciprocalCondition else {
             throw .illConditioned(route: .kernel, reciprocalCondition: Double(rcond))
         }
-        // u = K⁻¹ (d ⊙ Â); then x = d ⊙ u and w = Ψᵀ x.
-        var u = [Scalar](repeating: 0, count: b)
+        var u = (0..<b).map { scales[$0] * advantages[$0] }
         u.withUnsafeMutableBufferPointer { pu in
-            scales.withUnsafeBufferPointer { ps in
-                advantages.withUnsafeBufferPointer { pa in
-                    Scalar.multiplyElementwise(ps.baseAddress!, pa.baseAddress!, count: b, into: pu.baseAddress!)
-                }
-            }
             k.withUnsafeBufferPointer { pk in
                 let info = Scalar.potrs(.lower, n: b, nrhs: 1, a: pk.baseAddress!, lda: b, b: pu.baseAddress!, ldb: b)
                 checkLapackArguments(info, "potrs")
             }
         }
-        let unscaled = u
-        u.withUnsafeMutableBufferPointer { pu in
-            scales.withUnsafeBufferPointer { ps in
-                Scalar.multiplyElementwise(pu.baseAddress!, ps.baseAddress!, count: b, into: pu.baseAddress!)
-            }
-        }
-        // One pass over Ψ for w, g and the residual: [x c s]ᵀ Ψ (3 × P, rows w, g, F w − g) with
-        // x = d ⊙ u, c = d² ⊙ Â (g = Ψᵀc) and s = d ⊙ (K₀ ũ) + λx − c, where ũ = K⁻¹(d ⊙ Â) before
-        // the final scaling: F w − g = Ψᵀ D²ΨΨᵀx + λΨᵀx − Ψᵀc = Ψᵀ s, since D²ΨΨᵀD = D K₀.
-        // (`fewRowsProduct` reads Ψ once; gemm would pack it first, about 2.3 passes at W3's P,
-        // and the separate w, g and Fisher-vector product cost 4.)
-        var left = [Scalar](repeating: 0, count: 3 * b)
-        let kernelTimesU = Matrix(rows: b, columns: b, elements: kernel).multiplied(by: unscaled)
+        let kernelTimesU = Matrix(rows: b, columns: b, elements: kernel).multiplied(by: u)
+        var x = [Scalar](repeating: 0, count: b), c = x, s = x
         for i in 0..<b {
             let d = scales[i]
-            let c = d * d * advantages[i]
-            left[i] = u[i]
-            left[b + i] = c
-            left[2 * b + i] = d * kernelTimesU[i] + damping * u[i] - c
+            x[i] = d * u[i]
+            c[i] = d * d * advantages[i]
+            s[i] = d * kernelTimesU[i] + damping * x[i] - c[i]
         }
-        var products = [Scalar](repeating: 0, count: 3 * p)
-        scores.withUnsafeBufferPointer { a in
-            left.withUnsafeBufferPointer { pl in
-                products.withUnsafeMutableBufferPointer { pp in
-                    Scalar.fewRowsProduct(pl.baseAddress!, rows: 3, a.baseAddress!, rows: b, columns: p,
-                                          aRowStride: p, into: pp.baseAddress!)
-                }
-            }
-        }
-        let w = Array(products[0..<p]), g = Array(products[p..<(2 * p)]), residual = Array(products[(2 * p)...])
-        let gNorm = norm(g)
-        return try finish(w, gradient: g, route: .kernel, conditionEstimate: rcond > 0 ? 1 / rcond : .infinity,
-                          relativeResidual: gNorm > 0 ? norm(residual) / gNorm : norm(residual))
+        return (x, c, s, rcond)
     }
 }

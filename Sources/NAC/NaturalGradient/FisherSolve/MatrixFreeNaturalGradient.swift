@@ -27,22 +27,8 @@ extension DifferentiableFunction {
         damping: Scalar, options: ConjugateGradientOptions<Scalar> = .init()
     ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
         let b = batchSize(of: inputs)
-        guard b > 0 else { throw .emptyBatch }
-        precondition(advantages.count == b, "naturalGradientByConjugateGradient: \(advantages.count) advantages for a batch of \(b)")
-        if let sampleWeights {
-            precondition(sampleWeights.count == b,
-                         "naturalGradientByConjugateGradient: \(sampleWeights.count) weights for a batch of \(b)")
-        }
-        var total: Scalar = 0
-        for i in 0..<b {
-            guard advantages[i].isFinite else { throw .nonFiniteAdvantage(sample: i) }
-            let w = sampleWeights?[i] ?? 1
-            guard w.isFinite else { throw .nonFiniteWeight(sample: i) }
-            guard w >= 0 else { throw .negativeWeight(sample: i, value: Double(w)) }
-            total += w
-        }
-        guard total > 0 else { throw .zeroTotalWeight }
-        guard damping.isFinite, damping >= 0 else { throw .invalidDamping(Double(damping)) }
+        let total = try validateNaturalGradientInputs(batchSize: b, advantages: advantages, sampleWeights: sampleWeights,
+                                                      damping: damping, caller: "naturalGradientByConjugateGradient")
         let coefficients = (0..<b).map { (sampleWeights?[$0] ?? 1) * advantages[$0] / total }
         if let factored = try? factoredPerSampleJacobian(at: theta, inputs: inputs).jacobian {
             let g = factored.transposedProduct(coefficients)
@@ -55,5 +41,28 @@ extension DifferentiableFunction {
         // Recorded once; each product re-sweeps the tangents and runs one reverse pass.
         let fisher = fisherVectorProductOperator(at: theta, inputs: inputs, sampleWeights: sampleWeights)
         return try ConjugateGradient.solve(gradient: g, damping: damping, options: options, fisherVectorProduct: fisher)
+    }
+
+    /// Checks the inputs shared by the engine natural-gradient routes; returns Σω.
+    func validateNaturalGradientInputs(
+        batchSize b: Int, advantages: [Scalar], sampleWeights: [Scalar]?, damping: Scalar, caller: String
+    ) throws(NaturalGradientError) -> Scalar {
+        guard b > 0 else { throw .emptyBatch }
+        precondition(advantages.count == b, "\(caller): \(advantages.count) advantages for a batch of \(b)")
+        if let sampleWeights {
+            precondition(sampleWeights.count == b,
+                         "\(caller): \(sampleWeights.count) weights for a batch of \(b)")
+        }
+        var total: Scalar = 0
+        for i in 0..<b {
+            guard advantages[i].isFinite else { throw .nonFiniteAdvantage(sample: i) }
+            let w = sampleWeights?[i] ?? 1
+            guard w.isFinite else { throw .nonFiniteWeight(sample: i) }
+            guard w >= 0 else { throw .negativeWeight(sample: i, value: Double(w)) }
+            total += w
+        }
+        guard total > 0 else { throw .zeroTotalWeight }
+        guard damping.isFinite, damping >= 0 else { throw .invalidDamping(Double(damping)) }
+        return total
     }
 }
