@@ -147,19 +147,21 @@ extension Double: NACScalar {
                           b, lapackInt(ldb, "gels")))
     }
 
-    public static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, tau: UnsafeMutablePointer<Double>) -> Int {
-        Int(LAPACKE_dgeqrf(LAPACK_COL_MAJOR, lapackInt(m, "geqrf"), lapackInt(n, "geqrf"), a,
-                           lapackInt(lda, "geqrf"), tau))
+    public static func geqrt(
+        m: Int, n: Int, nb: Int, a: UnsafeMutablePointer<Double>, lda: Int, t: UnsafeMutablePointer<Double>, ldt: Int
+    ) -> Int {
+        Int(LAPACKE_dgeqrt(LAPACK_COL_MAJOR, lapackInt(m, "geqrt"), lapackInt(n, "geqrt"), lapackInt(nb, "geqrt"),
+                           a, lapackInt(lda, "geqrt"), t, lapackInt(ldt, "geqrt")))
     }
 
-    public static func ormqr(
-        _ side: Side, _ trans: Transpose, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
-        tau: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int
+    public static func gemqrt(
+        _ side: Side, _ trans: Transpose, m: Int, n: Int, k: Int, nb: Int, v: UnsafePointer<Double>, ldv: Int,
+        t: UnsafePointer<Double>, ldt: Int, c: UnsafeMutablePointer<Double>, ldc: Int
     ) -> Int {
-        Int(LAPACKE_dormqr(LAPACK_COL_MAJOR, CChar(UInt8(ascii: side == .left ? "L" : "R")),
-                           CChar(UInt8(ascii: trans == .none ? "N" : "T")), lapackInt(m, "ormqr"),
-                           lapackInt(n, "ormqr"), lapackInt(k, "ormqr"), a, lapackInt(lda, "ormqr"), tau,
-                           c, lapackInt(ldc, "ormqr")))
+        Int(LAPACKE_dgemqrt(LAPACK_COL_MAJOR, CChar(UInt8(ascii: side == .left ? "L" : "R")),
+                            CChar(UInt8(ascii: trans == .none ? "N" : "T")), lapackInt(m, "gemqrt"),
+                            lapackInt(n, "gemqrt"), lapackInt(k, "gemqrt"), lapackInt(nb, "gemqrt"), v,
+                            lapackInt(ldv, "gemqrt"), t, lapackInt(ldt, "gemqrt"), c, lapackInt(ldc, "gemqrt")))
     }
 
     public static func gelsd(

