@@ -202,3 +202,23 @@ extension Matrix {
         }
     }
 }
+
+/// The least-squares routes take their work buffers from the engine's pool, which recycles
+/// memory with arbitrary contents. LAPACKE checks its operands for NaN, including the parts of
+/// QR's block-reflector buffer T that geqrt leaves unwritten: a recycled buffer full of NaN must
+/// not make the solve trap (this happened intermittently before T was zeroed).
+@Suite struct RecycledBufferTests {
+    @Test func poisonedPoolDoesNotReachLAPACK() throws {
+        // Tall: B = 300 > P = 128, so T is P × 32 floats = 16 KiB, a pooled size.
+        for _ in 0..<4 {
+            let poison = Block<Float>(uninitializedRows: 128, columns: 32)
+            Float.fill(poison.base, count: poison.count, with: .nan)
+        }
+        let psi = randomMatrix(300, 128, seed: 141, as: Float.self)
+        let system = try FisherSystem(scores: psi, advantages: randomVector(300, seed: 142, as: Float.self), damping: 1e-2)
+        let qr = try system.solveLeastSquares(.qr)
+        let explicit = try system.solveExplicitFisher()
+        #expect(relativeError(qr.w, explicit.w.map(Double.init)) < 1e-3)
+        #expect(try system.solveLeastSquares(.svd()).w.allSatisfy(\.isFinite))
+    }
+}

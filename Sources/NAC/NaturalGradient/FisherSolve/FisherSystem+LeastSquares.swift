@@ -89,7 +89,9 @@ extension FisherSystem {
 
         // S = Q R by blocked Householder QR with recursive panels (geqrt).
         let blockSize = Swift.max(1, Swift.min(n, n >= 1024 ? 128 : 32))
-        let factors = Block<Scalar>(uninitializedRows: n, columns: blockSize)
+        // Zeroed: geqrt writes only the triangles of T, and LAPACKE's NaN check of `gemqrt` reads
+        // all of it (a recycled buffer may hold NaN bit patterns).
+        let factors = Block<Scalar>(zerosRows: n, columns: blockSize)
         defer { withExtendedLifetime((stored, factors)) {} }   // `a` points into `stored`
         if n > 0 {
             let info = Scalar.geqrt(m: m, n: n, nb: blockSize, a: a, lda: m, t: factors.base, ldt: blockSize)
