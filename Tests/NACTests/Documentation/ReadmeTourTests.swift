@@ -62,6 +62,10 @@ import Testing
             options: ConjugateGradientOptions(maximumIterations: 200, relativeTolerance: 1e-12))
         let report = GradientCheck.report(analytic: Matrix(row: cg.w), numeric: Matrix(row: solution.w))
         #expect(report.maximumRelativeError < 1e-6, "\(report)")
+        let exact = try policy.logProbability.naturalGradientByKernel(
+            at: policy.parameters, inputs: [s, a.engineInput], advantages: advantages, damping: 1e-3)
+        let exactReport = GradientCheck.report(analytic: Matrix(row: exact.w), numeric: Matrix(row: solution.w))
+        #expect(exactReport.maximumRelativeError < 1e-9, "\(exactReport)")
         policy.parameters = theta
     }
 
