@@ -11,6 +11,9 @@ import NAC
 //   batch gradient / CG natural gradient 10 iterations
 //                                   the W1 policy on the same batch: one reverse pass, and the
 //                                   matrix-free 10-iteration CG natural gradient (target ≤ 12×)
+//   exact natural gradient, factored kernel
+//                                   naturalGradientByKernel on the same batch (Ψ never formed), at
+//                                   W1 B = 1024 and, with a batch gradient for scale, W3 B = 256
 //   LSTD-Q observe ×1000            1000 LSTDQAccumulator.observe steps from a fresh accumulator,
 //                                   N = 500 (n = 400, m = 100), γ = 0.99, λ = 0.9, statistics only
 //                                   and with the tracked inverse (target ≥ 20,000 steps/s, i.e.
@@ -98,6 +101,30 @@ func registerConjugateGradient() {
             blackHole(try? c.conjugateGradientNaturalGradient(advantages: advantages, damping: 1e-3, iterations: 10))
         }
     } setup: { setup() } teardown: { teardown() }
+    Benchmark("exact natural gradient, factored kernel \(label)") { benchmark in
+        guard let (c, advantages) = prepared.value else { return }
+        for _ in benchmark.scaledIterations {
+            blackHole(try? c.factoredKernelNaturalGradient(advantages: advantages, damping: 1e-3))
+        }
+    } setup: { setup() } teardown: { teardown() }
+    // W3 at B = 256, where the factored kernel route pays most (Ψ would be 173 MB).
+    let preparedW3 = Prepared<(ScoreBenchmarkCase<Double>, [Double])>()
+    Benchmark("exact natural gradient, factored kernel W3 B=256 float64") { benchmark in
+        guard let (c, advantages) = preparedW3.value else { return }
+        for _ in benchmark.scaledIterations {
+            blackHole(try? c.factoredKernelNaturalGradient(advantages: advantages, damping: 1e-3))
+        }
+    } setup: {
+        let c = ScoreBenchmarkCase<Double>(workload: .w3, batchSize: 256)
+        preparedW3.value = (c, c.randomAdvantages())
+    } teardown: { preparedW3.value = nil }
+    Benchmark("batch gradient W3 B=256 float64") { benchmark in
+        guard let (c, _) = preparedW3.value else { return }
+        for _ in benchmark.scaledIterations { blackHole(c.batchGradient()) }
+    } setup: {
+        let c = ScoreBenchmarkCase<Double>(workload: .w3, batchSize: 256)
+        preparedW3.value = (c, c.randomAdvantages())
+    } teardown: { preparedW3.value = nil }
 }
 
 func registerLSTD() {
