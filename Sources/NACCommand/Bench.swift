@@ -35,26 +35,14 @@ struct BenchScores: ParsableCommand {
     @Option(help: "BLAS threads (LinearAlgebra.threadCount); default: OPENBLAS_NUM_THREADS or OpenBLAS's choice.") var threads: Int?
 
     func parsedConfiguration() throws -> ScoreBenchmark.Configuration {
-        var selected = [ScoreWorkload]()
-        for id in workloads.split(separator: ",") {
-            guard let w = ScoreWorkload.named(id.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown workload '\(id)' (known: \(ScoreWorkload.all.map(\.id).joined(separator: ", ")))")
-            }
-            selected.append(w)
+        let selected: [ScoreWorkload], sizes: [Int], types: [ScalarType]
+        do {
+            selected = try BenchmarkOptionParsing.workloads(workloads, option: "--workloads")
+            sizes = try BenchmarkOptionParsing.batchSizes(batchSizes)
+            types = try BenchmarkOptionParsing.scalarTypes(dtypes)
+        } catch {
+            throw ValidationError(error.description)
         }
-        var sizes = [Int]()
-        for s in batchSizes.split(separator: ",") {
-            guard let b = Int(s.trimmingCharacters(in: .whitespaces)), b >= 1 else { throw ValidationError("bad batch size '\(s)'") }
-            sizes.append(b)
-        }
-        var types = [ScalarType]()
-        for s in dtypes.split(separator: ",") {
-            guard let t = ScalarType(rawValue: s.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown dtype '\(s)' (float32 or float64)")
-            }
-            types.append(t)
-        }
-        guard !selected.isEmpty, !sizes.isEmpty, !types.isEmpty else { throw ValidationError("nothing to run") }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
         guard loopSamples >= 1 else { throw ValidationError("--loop-samples must be at least 1") }
         return ScoreBenchmark.Configuration(workloads: selected, batchSizes: sizes, scalarTypes: types,
