@@ -42,11 +42,8 @@ final class ReverseContext<Scalar: NACScalar> {
     /// 5.8 MB float32 Jacobians 1.4–1.6× faster than streamed; 23 MB and above 1.3–1.4× slower).
     var streamsJacobian: Bool {
         mode == .perSample
-            && tape.batchSize * tape.parameters.count * MemoryLayout<Scalar>.stride >= Self.streamingThreshold
+            && tape.batchSize * tape.parameters.count * MemoryLayout<Scalar>.stride >= jacobianStreamingThresholdBytes
     }
-
-    /// `jacobianStreamingThresholdBytes`.
-    static var streamingThreshold: Int { jacobianStreamingThresholdBytes }
 
     /// - Parameters:
     ///   - target: reduced mode: a zeroed gradient of P scalars; per-sample: the first Jacobian

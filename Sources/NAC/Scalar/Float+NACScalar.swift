@@ -139,10 +139,10 @@ extension Float: NACScalar {
     }
 
     public static func gels(
-        _ trans: Transpose, m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int,
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int,
         b: UnsafeMutablePointer<Float>, ldb: Int
     ) -> Int {
-        Int(LAPACKE_sgels(LAPACK_COL_MAJOR, CChar(UInt8(ascii: trans == .none ? "N" : "T")), lapackInt(m, "gels"),
+        Int(LAPACKE_sgels(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), lapackInt(m, "gels"),
                           lapackInt(n, "gels"), lapackInt(nrhs, "gels"), a, lapackInt(lda, "gels"),
                           b, lapackInt(ldb, "gels")))
     }

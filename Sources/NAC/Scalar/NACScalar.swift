@@ -121,14 +121,11 @@ where RawSignificand: FixedWidthInteger {
         _ triangle: Triangle, n: Int, a: UnsafePointer<Self>, lda: Int, anorm: Self,
         rcond: UnsafeMutablePointer<Self>) -> Int
 
-    /// Least squares min ‖op(A) X − B‖ or the minimum-norm solution of op(A) X = B, for a
-    /// full-rank m × n A, by QR (m ≥ n) or LQ (m < n) of A. With `.none`: B is max(m, n) × nrhs and
-    /// the solution is in its first n rows. With `.transposed` (op(A) = Aᵀ, n × m): the solution
-    /// is in the first m rows — so an underdetermined system C X = B with C short and wide is
-    /// solved through the QR of the tall Cᵀ, the fast case for column-major storage.
+    /// Least squares min ‖A X − B‖ (m ≥ n) or minimum-norm solution (m < n) of a full-rank
+    /// m × n A by QR/LQ. B is max(m, n) × nrhs; the solution is in its first n rows.
     /// `info > 0`: the diagonal element `info` of the triangular factor is zero (rank deficient).
     static func gels(
-        _ trans: Transpose, m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         b: UnsafeMutablePointer<Self>, ldb: Int) -> Int
 
     /// QR factorisation A = Q R of the m × n A (m ≥ n) in compact-WY form with block size nb
@@ -260,16 +257,6 @@ where RawSignificand: FixedWidthInteger {
     static func scatterColumns(
         _ v: UnsafePointer<Self>, vStride: Int, rows: Int, columns: Int, indices: UnsafePointer<Int>,
         alpha: Self, zeroFirst: Bool, into out: UnsafeMutablePointer<Self>, outRowStride: Int)
-}
-
-extension NACScalar {
-    /// `gels(.none, …)`: QR/LQ least squares of A itself.
-    @inlinable
-    public static func gels(
-        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int, b: UnsafeMutablePointer<Self>, ldb: Int
-    ) -> Int {
-        gels(.none, m: m, n: n, nrhs: nrhs, a: a, lda: lda, b: b, ldb: ldb)
-    }
 }
 
 /// Converts a size or stride to LAPACK's 32-bit integer, trapping with the routine's name if it

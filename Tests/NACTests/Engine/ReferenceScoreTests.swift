@@ -49,14 +49,14 @@ import Testing
     }
 }
 
-/// A Jacobian large enough (beyond `ReverseContext.streamingThreshold`, 16 MiB) to take
+/// A Jacobian large enough (beyond `jacobianStreamingThresholdBytes`, 16 MiB) to take
 /// the streaming-store path equals the same Jacobian computed in small chunks (plain stores).
 @Suite struct StreamingJacobianTests {
     @Test func largeBatchStreamingEqualsSmallChunks() throws {
         let f: DifferentiableFunction<Double> = TestFunctions.gaussianLogLikelihood([(17, 64), (64, 64), (64, 6)])
         let rowBytes = f.parameterCount * MemoryLayout<Double>.stride
-        let b = ReverseContext<Double>.streamingThreshold / rowBytes + 1
-        #expect(b * rowBytes >= ReverseContext<Double>.streamingThreshold)
+        let b = jacobianStreamingThresholdBytes / rowBytes + 1
+        #expect(b * rowBytes >= jacobianStreamingThresholdBytes)
         var rng = Xoshiro256StarStar(seed: 3)
         let theta = (0..<f.parameterCount).map { _ in 0.2 * rng.normal(Double.self) }
         let obs = Matrix<Double>.randomNormal(rows: b, columns: 17, seed: 4)
