@@ -10,7 +10,12 @@ struct Train: ParsableCommand {
         discussion: """
         ENV is a built-in environment (\(EnvironmentRegistry.names.joined(separator: ", "))). \
         ALGORITHM is a registered learner:
-        \(LearnerRegistry.entries(Double.self).map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+        \(LearnerRegistry.entries(Double.self).map { entry in
+            "  \(entry.name): \(entry.summary) [" + LearnerOption.allCases.filter(entry.options.contains).map(\.description)
+                .joined(separator: ", ") + "]"
+        }.joined(separator: "\n"))
+
+        An algorithm option in brackets applies to that algorithm only; giving it to another one is an error.
 
         Training stops after --steps environment steps (default 150000) or --episodes episodes, \
         or as soon as the mean return of the last 100 episodes reaches --stop-at (checked once 100 episodes have ended). Progress goes \
@@ -78,7 +83,8 @@ struct Train: ParsableCommand {
         guard EnvironmentRegistry.canonicalName(environment) != nil else {
             throw ValidationError("unknown environment '\(environment)' (known: \(EnvironmentRegistry.names.joined(separator: ", ")))")
         }
-        do { _ = try LearnerRegistry.entry(algorithm, as: Double.self) } catch {
+        let entry: LearnerRegistry.Entry<Double>
+        do { entry = try LearnerRegistry.entry(algorithm, as: Double.self) } catch {
             throw ValidationError(error.description)
         }
         guard ScalarType(rawValue: dtype) != nil else { throw ValidationError("--dtype must be float32 or float64, got '\(dtype)'") }
@@ -87,7 +93,9 @@ struct Train: ParsableCommand {
         if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
         if let stopAt, !stopAt.isFinite { throw ValidationError("--stop-at must be finite") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        _ = try specification()
+        do { try entry.requireApplicable(try specification()) } catch let error as TrainingError {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
@@ -119,9 +127,6 @@ struct Train: ParsableCommand {
     func train<S: NACScalar>(_: S.Type) throws {
         let spec = try specification()
         let entry = try LearnerRegistry.entry(algorithm, as: S.self)
-        if spec.bias != nil && !entry.usesBias {
-            Self.note("note: --bias does not apply to \(entry.name) (it weights every sample by f(t) = 1 with GAE advantages); ignored")
-        }
         var learner: any Learner<S>
         do { learner = try LearnerRegistry.make(entry.name, specification: spec, as: S.self) } catch {
             throw CommandError("\(error)")

@@ -17,8 +17,8 @@ public enum PolicyKind: String, Sendable, CaseIterable, CustomStringConvertible 
 
 /// What `nac train` asks of a learner, independent of the algorithm: the environment, the seed,
 /// the policy network, and the shared hyper-parameters. `nil` means "the algorithm's default".
-/// Every registered builder maps the fields it uses and must reject (or document that it
-/// ignores) the others; `LearnerRegistry.Entry.usesBias` says whether `bias` applies.
+/// Each registered learner lists the fields it uses (`LearnerRegistry.Entry.options`);
+/// `LearnerRegistry.make` rejects a specification that sets any other.
 public struct LearnerSpecification: Sendable, Equatable {
     /// An `EnvironmentRegistry` name.
     public var environment: String
@@ -96,16 +96,33 @@ public enum LearnerRegistry {
     public struct Entry<Scalar: NACScalar>: Sendable {
         public var name: String
         public var summary: String
-        /// Whether `LearnerSpecification.bias` (biased / unbiased) applies.
-        public var usesBias: Bool
+        /// The `LearnerSpecification` fields this learner uses; setting another is an error.
+        public var options: Set<LearnerOption>
+        /// Why the other options do not apply (ends the `optionNotApplicable` message).
+        public var otherOptionsReason: String
         public var make: @Sendable (LearnerSpecification) throws -> any Learner<Scalar>
 
-        public init(name: String, summary: String, usesBias: Bool,
+        /// Whether `LearnerSpecification.bias` (biased / unbiased) applies.
+        public var usesBias: Bool { options.contains(.bias) }
+
+        public init(name: String, summary: String, options: Set<LearnerOption>, otherOptionsReason: String,
                     make: @escaping @Sendable (LearnerSpecification) throws -> any Learner<Scalar>) {
             self.name = name
             self.summary = summary
-            self.usesBias = usesBias
+            self.options = options
+            self.otherOptionsReason = otherOptionsReason
             self.make = make
+        }
+
+        /// Throws for the first option `specification` sets that this learner does not use.
+        /// - Throws: `TrainingError.optionNotApplicable`, naming the option, the learner and the
+        ///   options it does take.
+        public func requireApplicable(_ specification: LearnerSpecification) throws(TrainingError) {
+            guard let option = specification.givenOptions.first(where: { !options.contains($0) }) else { return }
+            let taken = LearnerOption.allCases.filter(options.contains).map(\.description)
+            throw .optionNotApplicable(
+                option: option.description, algorithm: name,
+                reason: "\(otherOptionsReason); it takes \(taken.isEmpty ? "none of the algorithm options" : taken.joined(separator: ", "))")
         }
     }
 
@@ -113,10 +130,14 @@ public enum LearnerRegistry {
     public static func entries<Scalar: NACScalar>(_: Scalar.Type = Scalar.self) -> [Entry<Scalar>] {
         [
             Entry(name: "npg", summary: "minibatch natural policy gradient, GAE + MLP baseline, KL trust region",
-                  usesBias: false) { try NaturalPolicyGradientFactory.makeLearner(specification: $0, as: Scalar.self) },
+                  options: naturalPolicyGradientOptions, otherOptionsReason: naturalPolicyGradientReason) {
+                try NaturalPolicyGradientFactory.makeLearner(specification: $0, as: Scalar.self)
+            },
             Entry(name: "npg-replay",
                   summary: "natural policy gradient from a replay buffer: per-minibatch compatible regression, slower actor",
-                  usesBias: false) { try NaturalPolicyGradientFactory.makeReplayLearner(specification: $0, as: Scalar.self) },
+                  options: naturalPolicyGradientOptions, otherOptionsReason: naturalPolicyGradientReason) {
+                try NaturalPolicyGradientFactory.makeReplayLearner(specification: $0, as: Scalar.self)
+            },
             thomas(.nacLSTD, "NAC-LSTD (Peters & Schaal 2008), LSTD-Q(λ) compatible critic"),
             thomas(.enac, "episodic NAC (Peters & Schaal 2008): regression of episode returns"),
             thomas(.enac2, "eNAC2 (Thomas 2014, Algorithm 1): batch compatible regression"),
@@ -126,10 +147,19 @@ public enum LearnerRegistry {
         ]
     }
 
+    static let naturalPolicyGradientOptions: Set<LearnerOption> = [.policy, .hidden, .gamma, .lambda, .batchSize, .kl, .copies]
+    static let naturalPolicyGradientReason =
+        "its critic weights every sample by f(t) = 1 and uses GAE advantages, so there is no biased/unbiased choice"
+
     /// A Thomas (2014) learner with its default linear policy and features for the environment;
-    /// the specification's bias and γ are passed on (other fields do not apply).
+    /// the specification's γ (and bias, where the algorithm has the switch) are passed on; the
+    /// MLP, batch and trust-region options do not apply.
     static func thomas<Scalar: NACScalar>(_ algorithm: ThomasAlgorithm, _ summary: String) -> Entry<Scalar> {
-        Entry(name: algorithm.rawValue, summary: summary, usesBias: algorithm.hasBiasSwitch) { specification in
+        Entry(name: algorithm.rawValue, summary: summary,
+              options: algorithm.hasBiasSwitch ? [.gamma, .bias] : [.gamma],
+              otherOptionsReason: "its policy is linear in the environment's built-in features and it learns from one "
+                  + "environment, step by step or episode by episode"
+                  + (algorithm.hasBiasSwitch ? "" : ", with no biased/unbiased switch")) { specification in
             var configuration = ThomasConfiguration<Scalar>()
             configuration.bias = specification.bias
             if let discount = specification.discount { configuration.discount = Scalar(discount) }
@@ -152,11 +182,14 @@ public enum LearnerRegistry {
     }
 
     /// Builds the learner called `name` for `specification` (validated first).
+    /// - Throws: `TrainingError` (`.unknownAlgorithm`, `.invalidHyperparameter`,
+    ///   `.optionNotApplicable` for a field the learner does not use, …), or the builder's error.
     public static func make<Scalar: NACScalar>(
         _ name: String, specification: LearnerSpecification, as _: Scalar.Type = Scalar.self
     ) throws -> any Learner<Scalar> {
         let e = try entry(name, as: Scalar.self)
         try specification.validate()
+        try e.requireApplicable(specification)
         return try e.make(specification)
     }
 }

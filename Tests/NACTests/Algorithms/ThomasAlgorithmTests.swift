@@ -49,10 +49,8 @@ import Testing
             do {
                 _ = try ThomasLearnerFactory.make(algorithm: algorithm, environment: env, configuration: c)
                 return nil
-            } catch let e as AlgorithmError {
-                return e
             } catch {
-                return nil
+                return error
             }
         }
         let e1 = error { $0.discount = 1.5 }
