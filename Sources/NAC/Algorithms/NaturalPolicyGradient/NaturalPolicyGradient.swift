@@ -9,11 +9,13 @@
 /// 2. **Advantages**: GAE(γ, λ) with V, bootstrapped at truncations and at each copy's last
 ///    step (`estimateAdvantages`): Â_b, and the λ-returns G^λ_b = Â_b + V(s_b); optionally
 ///    Â ← (Â − mean) / std.
-/// 3. **Natural gradient**: with `.fisherSystem`, the B × P scores Ψ (row b = ψ_b =
-///    ∇θ log π(a_b | s_b)) in one engine call into a reused buffer, then the compatible regression
-///    min_w (1/B) ‖Ψ w − Â‖² + λ‖w‖², i.e. (ΨᵀΨ/B + λI) w = ΨᵀÂ/B = g, by
-///    `FisherSystem.solve()` (automatic route). With `.matrixFreeConjugateGradient(k)`, g by one
-///    reduced reverse pass and w by k CG steps on the engine's Fisher-vector products.
+/// 3. **Natural gradient** of the compatible regression min_w (1/B) ‖Ψ w − Â‖² + λ‖w‖², i.e.
+///    (ΨᵀΨ/B + λI) w = ΨᵀÂ/B = g, with Ψ the B × P scores (row b = ψ_b = ∇θ log π(a_b | s_b)).
+///    With `.fisherSystem`, Ψ in one engine call into a reused buffer, then `FisherSystem.solve()`
+///    (automatic route). With `.factoredKernel`, the B × B kernel solution from the factored
+///    per-sample Jacobian, never writing Ψ. `.automatic` (the default) takes the factored kernel
+///    when B < P and the Fisher system otherwise. With `.matrixFreeConjugateGradient(k)`, g by
+///    one reduced reverse pass and w by k CG steps on the engine's Fisher-vector products.
 /// 4. **KL-normalised step**: Δθ = η w with η = √(2δ / wᵀFw) (`TrustRegionStep`), so the
 ///    quadratic model of the mean KL is exactly δ. F is by default the Fisher of the closed-form
 ///    KL at the batch's states (`TrustRegionCurvature.closedFormKL`), or the sampled ΨᵀΨ/B. With the line search, η is halved until the
@@ -23,7 +25,8 @@
 ///
 /// Diagnostics (learning-curve columns): `kl` (measured mean KL of the accepted step), `kl_quadratic`
 /// (½ η² wᵀFw), `step_size` (η), `wFw` (the curvature used), `wFw_sampled` (‖Ψw‖²/B), `gradient_norm` (‖g‖), `natural_gradient_norm` (‖w‖),
-/// `solve_residual` (‖F w − g‖/‖g‖), `backtracks`, `entropy` (mean policy entropy on the batch),
+/// `solve_residual` (‖F w − g‖/‖g‖), `solve_fallback` (with the factored kernel: 1 when it
+/// failed numerically and the Fisher system was used), `backtracks`, `entropy` (mean policy entropy on the batch),
 /// `value_loss` (½ MSE of V against the λ-returns before the fit), `mean_advantage_raw`.
 ///
 /// ```swift
@@ -58,7 +61,8 @@ where P.Scalar == Base.Scalar {
     private var scoreBuffer = Matrix<Scalar>(rows: 0, columns: 0, repeating: 0)
     /// Data parallelism: when set, the update is computed from the union of this learner's batch
     /// and the batches of the other participants of the reduction (see
-    /// `NaturalGradientReduction`); requires the `.fisherSystem` solver. `nil` (the default):
+    /// `NaturalGradientReduction`); requires the `.fisherSystem` solver (`.automatic` resolves to
+    /// it). `nil` (the default):
     /// this learner's batch alone.
     public var reduction: (any NaturalGradientReduction<Scalar>)?
 
@@ -95,8 +99,13 @@ where P.Scalar == Base.Scalar {
         let estimate = try estimateAdvantages(rollout, baseline: baseline, discount: c.discount,
                                               lambda: c.gaeLambda, iteration: iteration)
         let rawMean = estimate.advantages.reduce(0, +) / Scalar(rollout.count)
-        if reduction != nil, case .matrixFreeConjugateGradient = c.solver {
-            throw .invalidHyperparameter(name: "solver", value: "matrixFreeConjugateGradient",
+        // The solve this iteration: `.automatic` resolves by shape.
+        var solver = c.solver
+        if solver == .automatic {
+            solver = reduction == nil && rollout.count < policy.parameters.count ? .factoredKernel : .fisherSystem
+        }
+        if reduction != nil && solver != .fisherSystem {
+            throw .invalidHyperparameter(name: "solver", value: "\(c.solver)",
                                          requirement: "data-parallel training (a reduction) needs the fisherSystem solver")
         }
         // The batch size over all participants and the advantages' mean over them.
@@ -115,8 +124,31 @@ where P.Scalar == Base.Scalar {
         // Natural gradient w and wᵀFw.
         let observations = rollout.observations, actions = rollout.actions
         let w: [Scalar], g: [Scalar], sampledQuadratic: Scalar, oldLogProbabilities: [Scalar]
-        switch c.solver {
-        case .fisherSystem:
+        // The factored kernel: (log π(a_b|s_b), the solution, ‖Ψw‖²/B), or nil after a numerical
+        // failure, which falls back to the Fisher system.
+        var factoredKernel: (values: [Scalar], solution: NaturalGradientSolution<Scalar>, quadratic: Scalar)?
+        if solver == .factoredKernel {
+            do {
+                let (values, factored) = try policy.logProbability.factoredPerSampleJacobian(
+                    at: policy.parameters, inputs: [observations, actions.engineInput])
+                let solution = try factored.naturalGradientByKernel(advantages: advantages, damping: c.damping)
+                let u = factored.product(solution.w)
+                factoredKernel = (values.elements, solution, dot(u, u) / Scalar(rollout.count))
+                diagnostics["solve_fallback"] = 0
+            } catch {
+                diagnostics["solve_fallback"] = 1
+                solver = .fisherSystem
+            }
+        }
+        switch solver {
+        case .factoredKernel:
+            let result = factoredKernel!
+            oldLogProbabilities = result.values
+            w = result.solution.w
+            g = result.solution.gradient
+            sampledQuadratic = result.quadratic
+            diagnostics["solve_residual"] = Double(result.solution.diagnostics.relativeResidual)
+        case .fisherSystem, .automatic:
             do {
                 oldLogProbabilities = try policy.scores(observations: observations, actions: actions, into: &scoreBuffer)
             } catch { throw .policy(error) }

@@ -1,17 +1,29 @@
 /// How a minibatch natural policy gradient computes w = F⁻¹ g.
 public enum NaturalGradientSolver: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// `.factoredKernel` when the batch is smaller than the policy (B < P) and the learner has no
+    /// data-parallel reduction, `.fisherSystem` otherwise. The two give the same w up to
+    /// rounding where both apply; the factored kernel never writes the B × P matrix Ψ.
+    case automatic
     /// Form the B × P score matrix Ψ (one engine call into a reused buffer) and solve the damped
     /// compatible regression / Fisher system with `FisherSystem.solve(options:)`: the automatic
     /// route (explicit Fisher + Cholesky when B ≥ P ≤ 6000, the B × B kernel form when B < P, CG
     /// on Ψ beyond), with its fallbacks.
     case fisherSystem
+    /// Never form Ψ: the exact B × B kernel-route solution from the factored per-sample Jacobian
+    /// (`FactoredJacobian.naturalGradientByKernel`): O(B² × Σ layer widths + B³) time and O(B²)
+    /// memory instead of B × P for Ψ and B²P for its Gram matrix. If the kernel system is not
+    /// positive definite or is too ill-conditioned, that iteration falls back to `.fisherSystem`
+    /// (and its fallbacks), reported as the diagnostic `solve_fallback` = 1.
+    case factoredKernel
     /// Never form Ψ: g by one reduced reverse pass, w by `iterations` steps of conjugate gradient
     /// on the engine's matrix-free Fisher-vector products (for P too large for B × P memory).
     case matrixFreeConjugateGradient(iterations: Int)
 
     public var description: String {
         switch self {
+        case .automatic: "automatic (factored kernel when B < P, else Fisher system)"
         case .fisherSystem: "Fisher system (automatic route)"
+        case .factoredKernel: "factored kernel"
         case .matrixFreeConjugateGradient(let k): "matrix-free conjugate gradient (\(k) iterations)"
         }
     }
@@ -51,7 +63,7 @@ public struct NaturalPolicyGradientConfiguration<Scalar: NACScalar>: Sendable {
     /// solve (changes only the step direction's baseline: the KL scaling removes their scale).
     public var normalizeAdvantages = true
     /// The Fisher solve.
-    public var solver: NaturalGradientSolver = .fisherSystem
+    public var solver: NaturalGradientSolver = .automatic
     /// λ ≥ 0 added to F (the ridge of the compatible regression).
     public var damping: Scalar = 1e-3
     /// Backtracking steps of the line search (0 disables it): the step η w is halved
@@ -100,10 +112,12 @@ public struct NaturalPolicyGradientConfiguration<Scalar: NACScalar>: Sendable {
         try requireTrainingPositive("valueLearningRate", valueLearningRate)
         try requireTrainingCount("valueEpochs", valueEpochs, atLeast: 0)
         try requireTrainingCount("valueMinibatchSize", valueMinibatchSize)
-        if case .matrixFreeConjugateGradient(let k) = solver { try requireTrainingCount("conjugate-gradient iterations", k) }
-        if solver != .fisherSystem && damping == 0 {
-            // CG needs a positive-definite operator; F alone is only semidefinite.
-            throw .invalidHyperparameter(name: "damping", value: "0", requirement: "must be > 0 for conjugate gradient")
+        if case .matrixFreeConjugateGradient(let k) = solver {
+            try requireTrainingCount("conjugate-gradient iterations", k)
+            if damping == 0 {
+                // CG needs a positive-definite operator; F alone is only semidefinite.
+                throw .invalidHyperparameter(name: "damping", value: "0", requirement: "must be > 0 for conjugate gradient")
+            }
         }
     }
 }

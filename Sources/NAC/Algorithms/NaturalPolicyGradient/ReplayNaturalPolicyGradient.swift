@@ -21,6 +21,7 @@ public struct ReplayNaturalPolicyGradientConfiguration<Scalar: NACScalar>: Senda
         base.copies = 8
         base.stepsPerCopy = 64
         base.maximumKL = 0.01
+        base.solver = .fisherSystem
     }
 
     /// Checks every hyper-parameter.

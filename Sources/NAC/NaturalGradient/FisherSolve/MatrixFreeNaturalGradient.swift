@@ -42,27 +42,27 @@ extension DifferentiableFunction {
         let fisher = fisherVectorProductOperator(at: theta, inputs: inputs, sampleWeights: sampleWeights)
         return try ConjugateGradient.solve(gradient: g, damping: damping, options: options, fisherVectorProduct: fisher)
     }
+}
 
-    /// Checks the inputs shared by the engine natural-gradient routes; returns Σω.
-    func validateNaturalGradientInputs(
-        batchSize b: Int, advantages: [Scalar], sampleWeights: [Scalar]?, damping: Scalar, caller: String
-    ) throws(NaturalGradientError) -> Scalar {
-        guard b > 0 else { throw .emptyBatch }
-        precondition(advantages.count == b, "\(caller): \(advantages.count) advantages for a batch of \(b)")
-        if let sampleWeights {
-            precondition(sampleWeights.count == b,
-                         "\(caller): \(sampleWeights.count) weights for a batch of \(b)")
-        }
-        var total: Scalar = 0
-        for i in 0..<b {
-            guard advantages[i].isFinite else { throw .nonFiniteAdvantage(sample: i) }
-            let w = sampleWeights?[i] ?? 1
-            guard w.isFinite else { throw .nonFiniteWeight(sample: i) }
-            guard w >= 0 else { throw .negativeWeight(sample: i, value: Double(w)) }
-            total += w
-        }
-        guard total > 0 else { throw .zeroTotalWeight }
-        guard damping.isFinite, damping >= 0 else { throw .invalidDamping(Double(damping)) }
-        return total
+/// Checks the inputs shared by the engine natural-gradient routes; returns Σω.
+func validateNaturalGradientInputs<Scalar: NACScalar>(
+    batchSize b: Int, advantages: [Scalar], sampleWeights: [Scalar]?, damping: Scalar, caller: String
+) throws(NaturalGradientError) -> Scalar {
+    guard b > 0 else { throw .emptyBatch }
+    precondition(advantages.count == b, "\(caller): \(advantages.count) advantages for a batch of \(b)")
+    if let sampleWeights {
+        precondition(sampleWeights.count == b,
+                     "\(caller): \(sampleWeights.count) weights for a batch of \(b)")
     }
+    var total: Scalar = 0
+    for i in 0..<b {
+        guard advantages[i].isFinite else { throw .nonFiniteAdvantage(sample: i) }
+        let w = sampleWeights?[i] ?? 1
+        guard w.isFinite else { throw .nonFiniteWeight(sample: i) }
+        guard w >= 0 else { throw .negativeWeight(sample: i, value: Double(w)) }
+        total += w
+    }
+    guard total > 0 else { throw .zeroTotalWeight }
+    guard damping.isFinite, damping >= 0 else { throw .invalidDamping(Double(damping)) }
+    return total
 }
