@@ -21,8 +21,10 @@ struct Train: ParsableCommand {
         or as soon as the mean return of the last 100 episodes reaches --stop-at (checked once 100 episodes have ended). Progress goes \
         to stderr; DIR (default runs/ENV-ALGORITHM-seedSEED) receives learning_curve.csv (one row \
         per episode: episode, steps, return, mean_return, length, truncated, iteration, seconds, \
-        then the learner's diagnostics), learning_curve.svg and policy.json (NAC model format; \
-        run it with nac evaluate).
+        then the learner's diagnostics, appended as episodes end), learning_curve.svg and policy.json \
+        (NAC model format; run it with nac evaluate), saved every --checkpoint-seconds and at the end. \
+        Ctrl-C (or SIGTERM) stops after the current iteration and saves everything (exit status 130); \
+        if the learner fails, the curve, the plot and the last finite policy are saved before the error.
 
         Example: swift run -c release nac train cartpole
         """)
@@ -44,6 +46,8 @@ struct Train: ParsableCommand {
     @Option(help: "Environment copies stepped together (default 8).") var copies: Int?
     @Option(help: "Scalar type: float32 or float64.") var dtype: String = "float64"
     @Option(help: "BLAS threads (default 1: the batches are small, and extra threads only spin).") var threads: Int = 1
+    @Option(name: .customLong("checkpoint-seconds"), help: "Seconds between saves of policy.json during training (0: every iteration).")
+    var checkpointSeconds: Double = 60
     @Flag(help: "No live progress line.") var quiet = false
 
     func parsedHidden() throws -> [Int]? {
@@ -93,6 +97,9 @@ struct Train: ParsableCommand {
         if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
         if let stopAt, !stopAt.isFinite { throw ValidationError("--stop-at must be finite") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard checkpointSeconds.isFinite, checkpointSeconds >= 0 else {
+            throw ValidationError("--checkpoint-seconds must be finite and ≥ 0, got \(checkpointSeconds)")
+        }
         do { try entry.requireApplicable(try specification()) } catch let error as TrainingError {
             throw ValidationError(error.description)
         }
@@ -127,35 +134,30 @@ struct Train: ParsableCommand {
     func train<S: NACScalar>(_: S.Type) throws {
         let spec = try specification()
         let entry = try LearnerRegistry.entry(algorithm, as: S.self)
-        var learner: any Learner<S>
+        let learner: any Learner<S>
         do { learner = try LearnerRegistry.make(entry.name, specification: spec, as: S.self) } catch {
             throw CommandError("\(error)")
         }
         let canonical = EnvironmentRegistry.canonicalName(environment)!
         let directory = URL(fileURLWithPath: out ?? "runs/\(canonical)-\(entry.name)-seed\(seed)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let csvURL = directory.appendingPathComponent("learning_curve.csv")
-        let svgURL = directory.appendingPathComponent("learning_curve.svg")
-        let policyURL = directory.appendingPathComponent("policy.json")
-        FileManager.default.createFile(atPath: csvURL.path, contents: nil)
-        let csv = try FileHandle(forWritingTo: csvURL)
-        defer { try? csv.close() }
         let stepBudget = episodes == nil ? (steps ?? 150_000) : nil
+        let stop = StopRequest()
+        var run = TrainingRun(learner: learner, directory: directory, title: "\(canonical) — \(entry.name), seed \(seed)",
+                              stepBudget: stepBudget, episodeBudget: episodes, stopAt: stopAt,
+                              referenceReturn: stopAt ?? (canonical == "cartpole" ? 475 : nil), stopRequest: stop)
+        run.checkpointInterval = checkpointSeconds
+        let signalSources = Self.stopOnSignals(stop)
+        defer { signalSources.forEach { $0.cancel() } }
 
         Self.note("nac train: \(canonical), \(entry.name), seed \(seed), \(dtype); "
                   + (stepBudget.map { "budget \(Self.grouped($0)) steps" } ?? "budget \(episodes!) episodes")
-                  + (stopAt.map { ", stop at mean return \($0)" } ?? "") + "; writing \(directory.path)")
-        var curve = LearningCurve(window: 100)
-        var headerWritten = false
-        let start = Date()
+                  + (stopAt.map { ", stop at mean return \($0)" } ?? "") + "; writing \(directory.path)"
+                  + " (Ctrl-C stops after the current iteration and saves)")
         var lastPrint = -1.0
-        var reachedAt: (steps: Int, seconds: Double)?
-        var updates = 0
         // A live line on a terminal (redrawn 4 times a second); one line every 5 s otherwise.
         let terminal = isatty(2) != 0
-        func progress(final: Bool) {
+        func progress(_ curve: LearningCurve, _ t: Double, final: Bool) {
             guard !quiet else { return }
-            let t = Date().timeIntervalSince(start)
             guard final || t - lastPrint >= (terminal ? 0.25 : 5) else { return }
             lastPrint = t
             let rate = Double(curve.totalSteps) / max(t, 1e-9)
@@ -168,49 +170,48 @@ struct Train: ParsableCommand {
             let text = terminal ? "\r\u{1B}[2K" + line + (final ? "\n" : "") : line + "\n"
             FileHandle.standardError.write(Data(text.utf8))
         }
-        while true {
-            if let stepBudget, curve.totalSteps >= stepBudget { break }
-            if let episodes, curve.episodes >= episodes { break }
-            let step: LearnerIteration
-            do { step = try learner.iterate() } catch {
-                progress(final: true)
-                throw CommandError("\(entry.name) stopped at iteration \(curve.iterations + 1): \(error)")
-            }
-            updates += step.policyUpdates
-            let rows = curve.record(step, seconds: Date().timeIntervalSince(start))
-            if !rows.isEmpty {
-                var text = ""
-                if !headerWritten { text += curve.csvHeader + "\n"; headerWritten = true }
-                for row in rows { text += curve.csvLine(row) + "\n" }
-                csv.write(Data(text.utf8))
-            }
-            if reachedAt == nil, let target = stopAt ?? (canonical == "cartpole" ? 475 : nil),
-               let m = curve.recentMeanReturn, curve.episodes >= 100, m >= target {
-                reachedAt = (curve.totalSteps, Date().timeIntervalSince(start))
-            }
-            progress(final: false)
-            if let stopAt, curve.episodes >= 100, let m = curve.recentMeanReturn, m >= stopAt { break }
+        let summary: TrainingRun<S>.Summary
+        do {
+            summary = try run.run { curve, t in progress(curve, t, final: false) }
+        } catch let failure as TrainingRun<S>.Failure {
+            progress(failure.summary.curve, failure.summary.seconds, final: true)
+            throw CommandError("\(entry.name) stopped at iteration \(failure.iteration): \(failure.error)\n"
+                               + "saved " + failure.savedFiles.map(\.path).joined(separator: ", ")
+                               + (failure.savedPolicyAtFailure ? " (the policy as it was before the failing iteration)"
+                                                               : " (the policy had non-finite parameters: policy.json, if present, is the last checkpoint)"))
         }
-        progress(final: true)
-        if !headerWritten { csv.write(Data((curve.csvHeader + "\n").utf8)) }
-        let elapsed = Date().timeIntervalSince(start)
-        let target = stopAt ?? (canonical == "cartpole" ? 475 : nil)
-        var plot = curve.svgPlot(title: "\(canonical) — \(entry.name), seed \(seed)", target: target)
-        plot.title += " (\(Self.grouped(curve.totalSteps)) steps, \(Self.duration(elapsed)))"
-        try plot.svgText().write(to: svgURL, atomically: true, encoding: .utf8)
-        do { try learner.currentPolicy.save(to: policyURL) } catch { throw CommandError("saving \(policyURL.path): \(error)") }
+        progress(summary.curve, summary.seconds, final: true)
+        let curve = summary.curve
         let mean = curve.recentMeanReturn.map { String(format: "%.1f", $0) } ?? "–"
         let best = curve.rows.map(\.episodeReturn).max().map { String(format: "%.1f", $0) } ?? "–"
-        var summary = "\(canonical) \(entry.name) seed \(seed): \(curve.episodes) episodes, \(Self.grouped(curve.totalSteps)) steps, "
-            + "\(curve.iterations) iterations (\(updates) policy updates) in " + String(format: "%.1f s", elapsed)
-            + " (\(Self.grouped(Int(Double(curve.totalSteps) / max(elapsed, 1e-9)))) steps/s); "
+        var text = "\(canonical) \(entry.name) seed \(seed): \(curve.episodes) episodes, \(Self.grouped(curve.totalSteps)) steps, "
+            + "\(curve.iterations) iterations (\(summary.policyUpdates) policy updates) in " + String(format: "%.1f s", summary.seconds)
+            + " (\(Self.grouped(Int(Double(curve.totalSteps) / max(summary.seconds, 1e-9)))) steps/s); "
             + "mean return (last 100) \(mean), best \(best)"
-        if let target {
-            summary += reachedAt.map { "; mean return ≥ \(LearningCurveFormat.number(target)) first at \(Self.grouped($0.steps)) steps, " + String(format: "%.1f s", $0.seconds) }
+        if let target = run.referenceReturn {
+            text += summary.reachedReference.map { "; mean return ≥ \(LearningCurveFormat.number(target)) first at \(Self.grouped($0.steps)) steps, " + String(format: "%.1f s", $0.seconds) }
                 ?? "; mean return never reached \(LearningCurveFormat.number(target))"
         }
-        print(summary)
-        print("wrote \(csvURL.path), \(svgURL.path), \(policyURL.path)")
+        if summary.ending == .stopRequested { text += "; stopped on request before the budget" }
+        print(text)
+        print("wrote \(run.csvURL.path), \(run.svgURL.path), \(run.policyURL.path)")
+        if summary.ending == .stopRequested { throw ExitCode(130) }
+    }
+
+    /// SIGINT and SIGTERM ask `stop` to end the run after the current iteration (which then saves
+    /// everything); a second signal of the same kind terminates at once.
+    static func stopOnSignals(_ stop: StopRequest) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                stop.request()
+                note("\nnac train: stopping after the current iteration and saving (send the signal again to abort)")
+                signal(number, SIG_DFL)
+            }
+            source.resume()
+            return source
+        }
     }
 }
 
