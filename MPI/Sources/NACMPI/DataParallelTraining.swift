@@ -6,8 +6,12 @@ import NAC
 /// `RankSeed.seed(seed, rank:)` (reproducible for a given seed and process count), with one
 /// policy θ (from the job seed) updated from the union of all ranks' batches through a
 /// `DataParallelReduction`; θ is checked to be bit-identical on every rank after every update.
-/// Episode records are gathered to rank 0, which alone writes `learning_curve.csv`,
-/// `learning_curve.svg` and `policy.json` and prints progress.
+/// Episode records are gathered to rank 0, which alone writes `learning_curve.csv` (appended as
+/// episodes end), `learning_curve.svg` and `policy.json` (every `checkpointInterval` seconds and
+/// at the end) and prints progress. A `StopRequest` on any rank (`nac-mpi train` sets one on
+/// SIGINT/SIGTERM) ends the run on every rank after the current iteration, with everything saved;
+/// if an iteration fails on rank 0, it saves the curve, the plot and the (finite) policy before
+/// ending the job.
 ///
 /// Call on every rank with the same options. A rank that fails ends the job (`abort`).
 public struct DataParallelTraining {
@@ -29,10 +33,15 @@ public struct DataParallelTraining {
         /// Progress lines on rank 0 (standard error, every `progressInterval` seconds).
         public var progress: Bool
         public var progressInterval: Double
+        /// Seconds between rank 0's saves of `policy.json` during training (0: every iteration).
+        public var checkpointInterval: Double
+        /// Set on any rank to stop every rank after the current iteration.
+        public var stopRequest: StopRequest?
 
         public init(specification: LearnerSpecification, steps: Int = 150_000, stopAt: Double? = nil,
                     directory: URL? = nil, explicitFisherLimit: Int = 2048, conjugateGradientIterations: Int = 20,
-                    progress: Bool = true, progressInterval: Double = 5) {
+                    progress: Bool = true, progressInterval: Double = 5, checkpointInterval: Double = 60,
+                    stopRequest: StopRequest? = nil) {
             self.specification = specification
             self.steps = steps
             self.stopAt = stopAt
@@ -41,6 +50,8 @@ public struct DataParallelTraining {
             self.conjugateGradientIterations = conjugateGradientIterations
             self.progress = progress
             self.progressInterval = progressInterval
+            self.checkpointInterval = checkpointInterval
+            self.stopRequest = stopRequest
         }
     }
 
@@ -63,6 +74,10 @@ public struct DataParallelTraining {
         public var curve = LearningCurve(window: 100)
         /// The files rank 0 wrote.
         public var files: [URL] = []
+        /// Whether a `StopRequest` (on some rank) ended the run before its budget.
+        public var stoppedOnRequest = false
+        /// Times rank 0 wrote `policy.json` (checkpoints and the final save; 0 elsewhere).
+        public var policySaves = 0
     }
 
     public let world: Communicator
@@ -116,12 +131,40 @@ public struct DataParallelTraining {
         var summary = Summary()
         let start = MPIEnvironment.wallTime()
         var lastPrint = 0.0
+        var lastCheckpoint = 0.0
         var headerWritten = false
+        /// Rank 0: writes the policy unless it has a non-finite parameter.
+        func savePolicy() throws {
+            guard let urls else { return }
+            let model = learner.currentPolicy
+            guard model.parameters.allSatisfy(\.isFinite) else { return }
+            try model.save(to: urls.policy)
+            summary.policySaves += 1
+        }
+        /// Rank 0: the CSV header if no episode ended, the plot, and the policy.
+        func finishFiles() throws {
+            guard let csv, let urls else { return }
+            if !headerWritten { csv.write(Data((summary.curve.csvHeader + "\n").utf8)); headerWritten = true }
+            var plot = summary.curve.svgPlot(title: "\(canonical) — npg on \(world.size) processes, seed \(spec.seed)",
+                                             target: options.stopAt ?? (canonical == "cartpole" ? 475 : nil))
+            plot.title += " (\(summary.totalSteps) steps, " + String(format: "%.1f s", summary.seconds) + ")"
+            try plot.svgText().write(to: urls.svg, atomically: true, encoding: .utf8)
+            try savePolicy()
+        }
         let communicationAtStart = world.statistics
         while summary.totalSteps < options.steps {
             let step: LearnerIteration
             do { step = try learner.iterate() } catch {
-                world.abort("iteration \(summary.iterations + 1) failed on this rank: \(error)")
+                var saved = ""
+                if world.isRoot, let urls {
+                    summary.seconds = MPIEnvironment.wallTime() - start
+                    do {
+                        try finishFiles()
+                        saved = "; rank 0 saved \(urls.csv.path), \(urls.svg.path)"
+                            + (FileManager.default.fileExists(atPath: urls.policy.path) ? ", \(urls.policy.path)" : "")
+                    } catch { saved = "; saving the results failed too: \(error)" }
+                }
+                world.abort("iteration \(summary.iterations + 1) failed on this rank: \(error)\(saved)")
             }
             summary.iterations += 1
             summary.policyUpdates += step.policyUpdates
@@ -129,7 +172,8 @@ public struct DataParallelTraining {
             var records: [Double] = []
             for e in step.completedEpisodes { records += [e.totalReward, Double(e.length), e.truncated ? 1 : 0] }
             let gathered: [[Double]]?
-            var control = [0.0]
+            // [rank 0: the target was reached, this rank: a stop was requested], maximised over ranks.
+            var control = [0.0, options.stopRequest?.isRequested == true ? 1 : 0]
             do {
                 gathered = try world.gather(records)
                 summary.totalSteps += Int(try world.allReduce(Double(step.environmentSteps)))
@@ -162,9 +206,14 @@ public struct DataParallelTraining {
                     control[0] = 1
                 }
             }
-            // Rank 0 decides whether to stop (the curve lives there only).
-            do { try world.broadcast(&control) } catch { world.abort("broadcasting the stop flag failed: \(error)") }
+            if world.isRoot && elapsedSince(start) - lastCheckpoint >= options.checkpointInterval {
+                do { try savePolicy() } catch { world.abort("writing the checkpoint failed: \(error)") }
+                lastCheckpoint = elapsedSince(start)
+            }
+            // Rank 0 decides on the target (the curve lives there only); any rank may ask to stop.
+            do { try world.allReduce(&control, .maximum) } catch { world.abort("agreeing on the stop flags failed: \(error)") }
             if control[0] != 0 { break }
+            if control[1] != 0 { summary.stoppedOnRequest = true; break }
         }
         summary.seconds = MPIEnvironment.wallTime() - start
         summary.parameters = reduction.lastParameters
@@ -174,22 +223,15 @@ public struct DataParallelTraining {
 
         if world.isRoot {
             if options.progress { writeToStandardError(progressLine(summary, elapsed: summary.seconds)) }
-            if let csv, let urls {
-                if !headerWritten { csv.write(Data((summary.curve.csvHeader + "\n").utf8)) }
-                do {
-                    var plot = summary.curve.svgPlot(title: "\(canonical) — npg on \(world.size) processes, seed \(spec.seed)",
-                                                     target: options.stopAt ?? (canonical == "cartpole" ? 475 : nil))
-                    plot.title += " (\(summary.totalSteps) steps, " + String(format: "%.1f s", summary.seconds) + ")"
-                    try plot.svgText().write(to: urls.svg, atomically: true, encoding: .utf8)
-                    try learner.currentPolicy.save(to: urls.policy)
-                } catch {
-                    world.abort("writing the results failed: \(error)")
-                }
+            if let urls {
+                do { try finishFiles() } catch { world.abort("writing the results failed: \(error)") }
                 summary.files = [urls.csv, urls.svg, urls.policy]
             }
         }
         return summary
     }
+
+    func elapsedSince(_ start: Double) -> Double { MPIEnvironment.wallTime() - start }
 
     func progressLine(_ s: Summary, elapsed: Double) -> String {
         let mean = s.curve.recentMeanReturn.map { String(format: "%.1f", $0) } ?? "–"

@@ -67,6 +67,32 @@ func runTrainingTests(_ h: inout Harness) {
         return nil
     }
 
+    h.test("a stop request on the last rank stops every rank after that iteration; rank 0 checkpoints and saves") {
+        let spec = LearnerSpecification(environment: "cartpole", seed: 5, hiddenLayers: [8], batchSize: 128, copies: 4)
+        let stop = StopRequest()
+        if world.rank == world.size - 1 { stop.request() }
+        let stopDirectory = directory.appendingPathComponent("stopped")
+        let options = DataParallelTraining.Options(specification: spec, steps: 1_000_000,
+                                                   directory: world.isRoot ? stopDirectory : nil, progress: false,
+                                                   checkpointInterval: 0, stopRequest: stop)
+        let s = try DataParallelTraining(world: world, options: options).run()
+        guard s.stoppedOnRequest, s.iterations == 1, s.totalSteps == 128 * world.size else {
+            return "stopped on request: \(s.stoppedOnRequest), \(s.iterations) iterations, \(s.totalSteps) steps"
+        }
+        guard try world.isIdenticalOnAllRanks(s.parameters) else { return "θ differs between ranks" }
+        if world.isRoot {
+            // One checkpoint after the iteration (interval 0), one final save.
+            guard s.policySaves == 2 else { return "\(s.policySaves) policy saves" }
+            let saved = try SavedModel<Double>(contentsOf: stopDirectory.appendingPathComponent("policy.json"))
+            guard saved.parameters == s.parameters else { return "policy.json is not the final θ" }
+            let csv = try String(contentsOf: stopDirectory.appendingPathComponent("learning_curve.csv"), encoding: .utf8)
+            guard csv.split(separator: "\n").count == s.curve.episodes + 1 else { return "CSV rows ≠ episodes" }
+        } else if s.policySaves != 0 {
+            return "rank \(world.rank) saved the policy"
+        }
+        return nil
+    }
+
     h.test("data-parallel NPG is reproducible: same seed → same final θ (checksum); ranks use distinct seed streams") {
         guard let first else { return "the first run did not finish" }
         let again = try shortRun(seed: 7, directory: nil)

@@ -27,8 +27,10 @@ struct TrainMPI: ParsableCommand {
         gradient with all-reduced Fisher-vector products), the curvature and the line search use \
         the union of all ranks' batches; the value baseline is fitted per rank. The policy \
         parameters are checked to be bit-identical on all ranks after every update (the job aborts \
-        otherwise). Rank 0 writes DIR/learning_curve.csv (every rank's episodes), \
-        learning_curve.svg and policy.json, and prints progress. ENV: \(EnvironmentRegistry.names.joined(separator: ", ")).
+        otherwise). Rank 0 writes DIR/learning_curve.csv (every rank's episodes, appended as they \
+        end), learning_curve.svg and policy.json (saved every --checkpoint-seconds and at the end), \
+        and prints progress. SIGINT or SIGTERM on any rank stops every rank after the current \
+        iteration, with everything saved (exit status 130). ENV: \(EnvironmentRegistry.names.joined(separator: ", ")).
         """)
 
     @Argument(help: "The environment.") var environment: String
@@ -45,6 +47,8 @@ struct TrainMPI: ParsableCommand {
     @Option(help: "Environment copies per rank (default 8).") var copies: Int?
     @Option(name: .customLong("explicit-limit"), help: "Largest P solved with the all-reduced explicit Fisher matrix.") var explicitLimit: Int = 2048
     @Option(name: .customLong("cg-iterations"), help: "CG steps above --explicit-limit.") var cgIterations: Int = 20
+    @Option(name: .customLong("checkpoint-seconds"), help: "Seconds between rank 0's saves of policy.json (0: every iteration).")
+    var checkpointSeconds: Double = 60
     @Flag(help: "No progress lines.") var quiet = false
 
     func specification() throws -> LearnerSpecification {
@@ -76,6 +80,9 @@ struct TrainMPI: ParsableCommand {
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
         guard explicitLimit >= 0, cgIterations >= 1 else { throw ValidationError("--explicit-limit ≥ 0 and --cg-iterations ≥ 1") }
         if let stopAt, !stopAt.isFinite { throw ValidationError("--stop-at must be finite") }
+        guard checkpointSeconds.isFinite, checkpointSeconds >= 0 else {
+            throw ValidationError("--checkpoint-seconds must be finite and ≥ 0, got \(checkpointSeconds)")
+        }
         _ = try specification()
     }
 
@@ -86,9 +93,22 @@ struct TrainMPI: ParsableCommand {
         let world = mpi.world
         let canonical = EnvironmentRegistry.canonicalName(environment)!
         let directory = URL(fileURLWithPath: out ?? "runs/\(canonical)-npg-mpi\(world.size)-seed\(seed)")
+        let stop = StopRequest()
+        let signalSources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                stop.request()
+                signal(number, SIG_DFL)   // a second signal ends the process
+            }
+            source.resume()
+            return source
+        }
+        defer { signalSources.forEach { $0.cancel() } }
         let options = DataParallelTraining.Options(
             specification: try specification(), steps: steps, stopAt: stopAt, directory: directory,
-            explicitFisherLimit: explicitLimit, conjugateGradientIterations: cgIterations, progress: !quiet)
+            explicitFisherLimit: explicitLimit, conjugateGradientIterations: cgIterations, progress: !quiet,
+            checkpointInterval: checkpointSeconds, stopRequest: stop)
         let summary: DataParallelTraining.Summary
         do { summary = try DataParallelTraining(world: world, options: options).run() } catch {
             world.abort("\(error)")
@@ -105,8 +125,10 @@ struct TrainMPI: ParsableCommand {
                            1000 * summary.communicationSeconds / Double(max(summary.iterations, 1)))
                   + "; mean return (last 100) \(mean); θ identical on all ranks after each of \(summary.identityChecks) iterations; "
                   + "θ checksum " + String(summary.parameters.bitChecksum, radix: 16))
-            print("wrote " + summary.files.map(\.path).joined(separator: ", "))
+            print("wrote " + summary.files.map(\.path).joined(separator: ", ")
+                  + (summary.stoppedOnRequest ? " (stopped on request before the budget)" : ""))
         }
         do { try mpi.finalize() } catch { writeToStandardError("nac-mpi: \(error)\n") }
+        if summary.stoppedOnRequest { throw ExitCode(130) }
     }
 }
