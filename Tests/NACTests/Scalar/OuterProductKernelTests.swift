@@ -5,7 +5,8 @@ import Testing
 /// (non-temporal store) paths, against a direct computation — including odd widths and
 /// destinations that do not start on a 16-byte boundary, which take the scratch-chunk path, and
 /// (on AVX2 machines) rows whose width is not a multiple of the vector, which the plain path ends
-/// with an overlapping vector, and rows narrower than one vector.
+/// with an overlapping vector, and rows narrower than one vector. (With AVX2, streaming requests for
+/// such rows take the cached path; the scratch-chunk path remains for misaligned destinations.)
 @Suite struct OuterProductKernelTests {
     func check<S: NACScalar>(_: S.Type, m: Int, n: Int, offset: Int, streaming: Bool, accumulate: Bool) {
         let rows = 5, stride = offset + m * n + 3
