@@ -216,13 +216,16 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     }
 
     /// The Fisher-vector product F v = Jᵀ diag(ω) (J v) / Σ_b ω_b + λ v for the per-sample
-    /// scalar outputs (J = ∂out/∂θ, B × P), without forming J: one recording, one sweep of the
-    /// forward tangent J v, then one reverse pass seeded with ω ⊙ J v / Σω. For several products
-    /// on the same batch (conjugate gradient), keep `fisherVectorProductOperator` instead.
+    /// scalar outputs (J = ∂out/∂θ, B × P), without forming J: from the factored Jacobian when
+    /// no operation mixes samples (one reverse pass, then two products with the factors),
+    /// otherwise by one recording, one sweep of the forward tangent J v and one reverse pass
+    /// seeded with ω ⊙ J v / Σω. For several products on the same batch (conjugate gradient),
+    /// keep `fisherVectorProductOperator` instead.
     /// - Parameters:
     ///   - sampleWeights: ω (B, non-negative, positive sum); nil means all ones.
     ///   - damping: λ ≥ 0.
-    /// - Complexity: about 3× the cost of `evaluate`, O(P + B × widest layer) memory.
+    /// - Complexity: about one batch gradient plus two products with the factors (factored), or
+    ///   about 3× the cost of `evaluate` (recorded); O(P + B × Σ widths) memory.
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func fisherVectorProduct(
         at theta: [Scalar], inputs: [Matrix<Scalar>], vector v: [Scalar], sampleWeights: [Scalar]? = nil,
@@ -231,31 +234,44 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
         fisherVectorProductOperator(at: theta, inputs: inputs, sampleWeights: sampleWeights, damping: damping)(v)
     }
 
-    /// A reusable Fisher-vector-product operator v ↦ Jᵀ diag(ω) (J v) / Σω + λ v for this batch:
-    /// the computation is recorded once, and each product re-sweeps only the forward tangents
-    /// (J v) over the recorded values and runs one reverse pass — the primal is not recomputed,
-    /// which roughly halves the cost of each product inside conjugate gradient.
+    /// A reusable Fisher-vector-product operator v ↦ Jᵀ diag(ω) (J v) / Σω + λ v for this batch.
     ///
-    /// The operator owns its recorded tape: use it from one thread at a time.
+    /// When the computation is per-sample (no operation mixes samples), J is kept **factored**
+    /// (`factoredPerSampleJacobian`: one reverse pass storing each dense layer's signals and
+    /// inputs), and each product is two products with the factors — a few gemms, about two thirds
+    /// of a batch gradient on MLPs. Otherwise the computation is recorded once, and each product
+    /// re-sweeps only the forward tangents (J v) over the recorded values and runs one reverse
+    /// pass. Either way J (B × P) is never written.
+    ///
+    /// The operator owns its factors or recorded tape: use it from one thread at a time.
     /// - Parameters:
     ///   - sampleWeights: ω (B, non-negative, positive sum); nil means all ones.
     ///   - damping: λ ≥ 0.
-    /// - Complexity: one evaluation to build; per product, one tangent sweep and one reverse pass.
+    /// - Complexity: factored, one reverse pass to build and 4B Σ in·out flops per product on
+    ///   MLPs (memory O(B × Σ widths)); recorded, one evaluation to build and a tangent sweep plus
+    ///   a reverse pass per product.
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func fisherVectorProductOperator(
         at theta: [Scalar], inputs: [Matrix<Scalar>], sampleWeights: [Scalar]? = nil, damping: Scalar = 0
     ) -> ([Scalar]) -> [Scalar] {
         let b = batchSize(of: inputs)
-        let r = record(theta, inputs: inputs, rows: 0..<b)
-        let tape = r.tape, out = r.output
-        precondition(tape.nodes[out.index].value.columns == 1 && tape.nodes[out.index].isBatched,
-                     "fisherVectorProductOperator: the output must be B × 1 (one scalar per sample), got \(out.shapeDescription)")
         if let sampleWeights {
             precondition(sampleWeights.count == b,
                          "fisherVectorProductOperator: \(sampleWeights.count) weights for a batch of \(b)")
         }
         let total = sampleWeights?.reduce(0, +) ?? Scalar(b)
         precondition(total > 0, "fisherVectorProductOperator: sample weights sum to \(total)")
+        if let factored = try? factoredPerSampleJacobian(at: theta, inputs: inputs).jacobian {
+            return { v in
+                precondition(v.count == factored.parameterCount,
+                             "fisherVectorProductOperator: v has \(v.count) elements for \(factored.parameterCount) parameters")
+                return factored.fisherVectorProduct(v, sampleWeights: sampleWeights, damping: damping)
+            }
+        }
+        let r = record(theta, inputs: inputs, rows: 0..<b)
+        let tape = r.tape, out = r.output
+        precondition(tape.nodes[out.index].value.columns == 1 && tape.nodes[out.index].isBatched,
+                     "fisherVectorProductOperator: the output must be B × 1 (one scalar per sample), got \(out.shapeDescription)")
         let p = parameterCount
         return { v in
             tape.resweepTangents(parameterDirection: v)

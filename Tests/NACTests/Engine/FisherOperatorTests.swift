@@ -1,9 +1,10 @@
 import Testing
 @testable import NAC
 
-/// The recorded-once Fisher-vector-product operator (tangent re-sweeps over the recorded values)
-/// equals Jᵀ diag(ω) (J v) / Σω + λ v formed from the explicit per-sample Jacobian, and so does
-/// the one-shot `fisherVectorProduct`.
+/// The Fisher-vector-product operator — on the factored Jacobian for per-sample computations, on
+/// the recorded-once tape (tangent re-sweeps) for computations that mix samples — equals
+/// Jᵀ diag(ω) (J v) / Σω + λ v formed from the explicit Jacobian, and so does the one-shot
+/// `fisherVectorProduct`.
 @Suite struct FisherOperatorTests {
     func expectSame(_ f: DifferentiableFunction<Double>, theta: [Double], inputs: [Matrix<Double>],
                     weights: [Double]?, seed: UInt64) throws {
@@ -55,5 +56,46 @@ import Testing
         var rng = Xoshiro256StarStar(seed: 5)
         let theta = (0..<f.parameterCount).map { _ in 0.5 * rng.normal(Double.self) }
         try expectSame(f, theta: theta, inputs: [x], weights: [1, 2, 0.5, 1, 3], seed: 6)
+    }
+
+    /// Outputs that depend on the whole batch (out_b = h_b − mean_c h_c): no per-sample
+    /// Jacobian, so the operator takes the recorded tape. J (B × P, J[b, p] = ∂out_b/∂θ_p) comes
+    /// from B reverse passes, one per output (weights e_b), and from central differences.
+    @Test func aBatchMixingComputationUsesTheRecordedOperator() throws {
+        var layout = ParameterLayout()
+        let w = layout.matrix(rows: 3, columns: 2), b = layout.vector(3)
+        let f = DifferentiableFunction<Double>(parameterCount: layout.count) { tape, x in
+            let h = tape.dense(x[0], weight: w, bias: b).tanh().sumAlongFeatures()
+            return h.squared() - tape.meanOverBatch(h)
+        }
+        let x = Matrix<Double>.randomNormal(rows: 5, columns: 2, seed: 11)
+        var rng = Xoshiro256StarStar(seed: 12)
+        let theta = (0..<f.parameterCount).map { _ in 0.7 * rng.normal(Double.self) }
+        #expect(throws: DifferentiationError.operationMixesSamples(operation: "mean over batch")) {
+            _ = try f.factoredPerSampleJacobian(at: theta, inputs: [x])
+        }
+        var rows: [[Double]] = []
+        for sample in 0..<5 {
+            var e = Matrix<Double>.zeros(rows: 5, columns: 1)
+            e[sample, 0] = 1
+            rows.append(f.gradient(at: theta, inputs: [x], outputWeights: e).parameters)
+        }
+        let j = Matrix(rows: 5, columns: f.parameterCount, elements: rows.flatMap { $0 })
+        // The reverse passes are themselves checked against central differences.
+        let check = GradientCheck.compare(jacobian: j, of: { t in f.evaluate(at: t, inputs: [x]).elements }, at: theta)
+        #expect(check.passes(tolerance: 1e-7), "\(check)")
+        let weights = [1.0, 0.5, 2, 1, 3]
+        let total = weights.reduce(0, +)
+        let op = f.fisherVectorProductOperator(at: theta, inputs: [x], sampleWeights: weights, damping: 0.2)
+        for _ in 0..<2 {
+            let v = (0..<f.parameterCount).map { _ in rng.normal(Double.self) }
+            let jv = j.multiplied(by: v)
+            var explicit = j.multiplied(by: zip(weights, jv).map { $0 * $1 / total }, .transposed)
+            axpy(0.2, v, &explicit)
+            let report = GradientCheck.report(analytic: Matrix(row: op(v)), numeric: Matrix(row: explicit))
+            #expect(report.maximumRelativeError < 1e-12, "\(report)")
+            let oneShot = f.fisherVectorProduct(at: theta, inputs: [x], vector: v, sampleWeights: weights, damping: 0.2)
+            #expect(GradientCheck.report(analytic: Matrix(row: oneShot), numeric: Matrix(row: explicit)).maximumRelativeError < 1e-12)
+        }
     }
 }
