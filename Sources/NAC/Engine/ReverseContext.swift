@@ -219,18 +219,20 @@ final class ReverseContext<Scalar: NACScalar> {
         guard mode == .perSample, !accumulateOnly, factorSink == nil else { return }
         for (t, flags) in [(target, written), (tangentTarget, writtenTangent)] {
             guard let t else { continue }
-            var covered = [Bool](repeating: false, count: parameterCount)
-            for (slice, node) in tape.parameterLeaves where flags[node] == true {
-                for p in slice.range { covered[p] = true }
-            }
+            // The written slices in order of offset; the gaps between them are zeroed (a few ranges,
+            // not a pass over all P columns: this runs once per call, also for B = 1).
+            let written = tape.parameterLeaves.compactMap { flags[$0.value] == true ? $0.key.range : nil }
+                .sorted { $0.lowerBound < $1.lowerBound }
             var p = 0
-            while p < parameterCount {
-                if covered[p] { p += 1; continue }
-                var q = p
-                while q < parameterCount && !covered[q] { q += 1 }
-                for b in 0..<tape.batchSize { Scalar.fill(t + b * targetRowStride + p, count: q - p, with: 0) }
-                p = q
+            func zero(_ columns: Range<Int>) {
+                guard !columns.isEmpty else { return }
+                for b in 0..<tape.batchSize { Scalar.fill(t + b * targetRowStride + columns.lowerBound, count: columns.count, with: 0) }
             }
+            for range in written {
+                if range.lowerBound > p { zero(p..<range.lowerBound) }
+                p = Swift.max(p, range.upperBound)
+            }
+            if p < parameterCount { zero(p..<parameterCount) }
         }
     }
 }
