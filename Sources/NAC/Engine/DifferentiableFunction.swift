@@ -225,7 +225,9 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     ///   - sampleWeights: ω (B, non-negative, positive sum); nil means all ones.
     ///   - damping: λ ≥ 0.
     /// - Complexity: about one batch gradient plus two products with the factors (factored), or
-    ///   about 3× the cost of `evaluate` (recorded); O(P + B × Σ widths) memory.
+    ///   about 3× the cost of `evaluate` (recorded); memory O(P + B × Σ widths), plus B × count for
+    ///   a parameter used other than as a dense weight (a bias, an elementwise scale), as the
+    ///   recorded tape's own B-row values of such operations.
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func fisherVectorProduct(
         at theta: [Scalar], inputs: [Matrix<Scalar>], vector v: [Scalar], sampleWeights: [Scalar]? = nil,
@@ -248,7 +250,8 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     ///   - sampleWeights: ω (B, non-negative, positive sum); nil means all ones.
     ///   - damping: λ ≥ 0.
     /// - Complexity: factored, one reverse pass to build and 4B Σ in·out flops per product on
-    ///   MLPs (memory O(B × Σ widths)); recorded, one evaluation to build and a tangent sweep plus
+    ///   MLPs (memory O(B × Σ widths), plus B × count per parameter not used as a dense weight);
+    ///   recorded, one evaluation to build and a tangent sweep plus
     ///   a reverse pass per product.
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func fisherVectorProductOperator(
