@@ -37,21 +37,21 @@ NAC_DEFINE_PLAIN(nac_plain_f64_baseline, double, )
 NAC_DEFINE_PLAIN(nac_plain_f32_baseline, float, )
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
-NAC_DEFINE_PLAIN(nac_plain_accumulate_f64_avx2, double, __attribute__((target("avx2"))))
-NAC_DEFINE_PLAIN(nac_plain_accumulate_f32_avx2, float, __attribute__((target("avx2"))))
+NAC_DEFINE_PLAIN(nac_plain_generic_f64_avx2, double, __attribute__((target("avx2"))))
+NAC_DEFINE_PLAIN(nac_plain_generic_f32_avx2, float, __attribute__((target("avx2"))))
 
 // Overwriting rows with 32-byte vectors; a row whose length is not a multiple of the vector
 // ends with one vector that overlaps the previous one (it rewrites the same values). The
 // compiler's own vectorisation of the loop above unrolls by four vectors and leaves short rows
 // (a first layer of 17 inputs, say) entirely to its scalar remainder: measured 3x slower on
 // such rows, and 1.3x on rows of 64 (W1 at B = 256, float32: 190 → 103 µs for all layers).
-#define NAC_DEFINE_PLAIN_AVX2(NAME, ACCUMULATE_NAME, T, VEC, SET1, LOADU, STOREU, MUL, LANES)           \
+#define NAC_DEFINE_PLAIN_AVX2(NAME, GENERIC_NAME, T, VEC, SET1, LOADU, STOREU, MUL, LANES)           \
 __attribute__((target("avx2"))) static void NAME(ptrdiff_t rows, ptrdiff_t m, ptrdiff_t n, T alpha,     \
                                                  const T *u, ptrdiff_t u_stride, const T *v,            \
                                                  ptrdiff_t v_stride, int accumulate, T *dst,            \
                                                  ptrdiff_t dst_stride) {                                \
     if (accumulate || n < LANES) {                                                                      \
-        ACCUMULATE_NAME(rows, m, n, alpha, u, u_stride, v, v_stride, accumulate, dst, dst_stride);      \
+        GENERIC_NAME(rows, m, n, alpha, u, u_stride, v, v_stride, accumulate, dst, dst_stride);      \
         return;                                                                                         \
     }                                                                                                   \
     for (ptrdiff_t b = 0; b < rows; b++) {                                                              \
@@ -66,9 +66,9 @@ __attribute__((target("avx2"))) static void NAME(ptrdiff_t rows, ptrdiff_t m, pt
         }                                                                                               \
     }                                                                                                   \
 }
-NAC_DEFINE_PLAIN_AVX2(nac_plain_f64_avx2, nac_plain_accumulate_f64_avx2, double, __m256d, _mm256_set1_pd,
+NAC_DEFINE_PLAIN_AVX2(nac_plain_f64_avx2, nac_plain_generic_f64_avx2, double, __m256d, _mm256_set1_pd,
                       _mm256_loadu_pd, _mm256_storeu_pd, _mm256_mul_pd, 4)
-NAC_DEFINE_PLAIN_AVX2(nac_plain_f32_avx2, nac_plain_accumulate_f32_avx2, float, __m256, _mm256_set1_ps,
+NAC_DEFINE_PLAIN_AVX2(nac_plain_f32_avx2, nac_plain_generic_f32_avx2, float, __m256, _mm256_set1_ps,
                       _mm256_loadu_ps, _mm256_storeu_ps, _mm256_mul_ps, 8)
 #define NAC_PLAIN(T_SUFFIX, ...) \
     (nac_cpu_has_avx2_fma() ? nac_plain_##T_SUFFIX##_avx2(__VA_ARGS__) : nac_plain_##T_SUFFIX##_baseline(__VA_ARGS__))

@@ -146,7 +146,9 @@ struct Train: ParsableCommand {
                               stepBudget: stepBudget, episodeBudget: episodes, stopAt: stopAt,
                               referenceReturn: stopAt ?? (canonical == "cartpole" ? 475 : nil), stopRequest: stop)
         run.checkpointInterval = checkpointSeconds
-        let signalSources = Self.stopOnSignals(stop)
+        let signalSources = stop.requestOnTerminationSignals {
+            Self.note("\nnac train: stopping after the current iteration and saving (send the signal again to abort)")
+        }
         defer { signalSources.forEach { $0.cancel() } }
 
         Self.note("nac train: \(canonical), \(entry.name), seed \(seed), \(dtype); "
@@ -196,22 +198,6 @@ struct Train: ParsableCommand {
         print(text)
         print("wrote \(run.csvURL.path), \(run.svgURL.path), \(run.policyURL.path)")
         if summary.ending == .stopRequested { throw ExitCode(130) }
-    }
-
-    /// SIGINT and SIGTERM ask `stop` to end the run after the current iteration (which then saves
-    /// everything); a second signal of the same kind terminates at once.
-    static func stopOnSignals(_ stop: StopRequest) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                stop.request()
-                note("\nnac train: stopping after the current iteration and saving (send the signal again to abort)")
-                signal(number, SIG_DFL)
-            }
-            source.resume()
-            return source
-        }
     }
 }
 

@@ -106,22 +106,12 @@ public struct DataParallelTraining {
             world.abort("building the learner failed: \(error)")
         }
 
-        var csv: FileHandle?
-        var urls: (csv: URL, svg: URL, policy: URL)?
+        var files: TrainingFiles?
         if world.isRoot, let directory = options.directory {
-            do {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let u = (directory.appendingPathComponent("learning_curve.csv"),
-                         directory.appendingPathComponent("learning_curve.svg"),
-                         directory.appendingPathComponent("policy.json"))
-                _ = FileManager.default.createFile(atPath: u.0.path, contents: nil)
-                csv = try FileHandle(forWritingTo: u.0)
-                urls = u
-            } catch {
+            do { files = try TrainingFiles(directory: directory) } catch {
                 world.abort("cannot write \(directory.path): \(error)")
             }
         }
-        defer { try? csv?.close() }
         if world.isRoot && options.progress {
             writeToStandardError("nac-mpi train: \(canonical), npg, seed \(spec.seed), \(world.size) processes, "
                                  + "budget \(options.steps) steps over all ranks"
@@ -132,36 +122,23 @@ public struct DataParallelTraining {
         let start = MPIEnvironment.wallTime()
         var lastPrint = 0.0
         var lastCheckpoint = 0.0
-        var headerWritten = false
-        /// Rank 0: writes the policy unless it has a non-finite parameter.
-        func savePolicy() throws {
-            guard let urls else { return }
-            let model = learner.currentPolicy
-            guard model.parameters.allSatisfy(\.isFinite) else { return }
-            try model.save(to: urls.policy)
-            summary.policySaves += 1
-        }
-        /// Rank 0: the CSV header if no episode ended, the plot, and the policy.
-        func finishFiles() throws {
-            guard let csv, let urls else { return }
-            if !headerWritten { csv.write(Data((summary.curve.csvHeader + "\n").utf8)); headerWritten = true }
-            var plot = summary.curve.svgPlot(title: "\(canonical) — npg on \(world.size) processes, seed \(spec.seed)",
-                                             target: options.stopAt ?? (canonical == "cartpole" ? 475 : nil))
-            plot.title += " (\(summary.totalSteps) steps, " + String(format: "%.1f s", summary.seconds) + ")"
-            try plot.svgText().write(to: urls.svg, atomically: true, encoding: .utf8)
-            try savePolicy()
+        /// Rank 0: the plot and the policy (the CSV is appended as episodes end).
+        func finishFiles(_ files: TrainingFiles) throws {
+            try files.writePlot(of: summary.curve, title: "\(canonical) — npg on \(world.size) processes, seed \(spec.seed)",
+                                target: options.stopAt ?? (canonical == "cartpole" ? 475 : nil), seconds: summary.seconds)
+            try files.savePolicy(learner.currentPolicy)
         }
         let communicationAtStart = world.statistics
         while summary.totalSteps < options.steps {
             let step: LearnerIteration
             do { step = try learner.iterate() } catch {
                 var saved = ""
-                if world.isRoot, let urls {
+                if let files {
                     summary.seconds = MPIEnvironment.wallTime() - start
                     do {
-                        try finishFiles()
-                        saved = "; rank 0 saved \(urls.csv.path), \(urls.svg.path)"
-                            + (FileManager.default.fileExists(atPath: urls.policy.path) ? ", \(urls.policy.path)" : "")
+                        try finishFiles(files)
+                        saved = "; rank 0 saved \(files.csvURL.path), \(files.svgURL.path)"
+                            + (FileManager.default.fileExists(atPath: files.policyURL.path) ? ", \(files.policyURL.path)" : "")
                     } catch { saved = "; saving the results failed too: \(error)" }
                 }
                 world.abort("iteration \(summary.iterations + 1) failed on this rank: \(error)\(saved)")
@@ -191,12 +168,7 @@ public struct DataParallelTraining {
                 combined.environmentSteps = summary.totalSteps - summary.curve.totalSteps
                 let elapsed = MPIEnvironment.wallTime() - start
                 let rows = summary.curve.record(combined, seconds: elapsed)
-                if let csv, !rows.isEmpty {
-                    var text = ""
-                    if !headerWritten { text += summary.curve.csvHeader + "\n"; headerWritten = true }
-                    for row in rows { text += summary.curve.csvLine(row) + "\n" }
-                    csv.write(Data(text.utf8))
-                }
+                files?.append(rows, of: summary.curve)
                 if options.progress && elapsed - lastPrint >= options.progressInterval {
                     lastPrint = elapsed
                     writeToStandardError(progressLine(summary, elapsed: elapsed))
@@ -206,8 +178,8 @@ public struct DataParallelTraining {
                     control[0] = 1
                 }
             }
-            if world.isRoot && elapsedSince(start) - lastCheckpoint >= options.checkpointInterval {
-                do { try savePolicy() } catch { world.abort("writing the checkpoint failed: \(error)") }
+            if let files, elapsedSince(start) - lastCheckpoint >= options.checkpointInterval {
+                do { try files.savePolicy(learner.currentPolicy) } catch { world.abort("writing the checkpoint failed: \(error)") }
                 lastCheckpoint = elapsedSince(start)
             }
             // Rank 0 decides on the target (the curve lives there only); any rank may ask to stop.
@@ -223,9 +195,10 @@ public struct DataParallelTraining {
 
         if world.isRoot {
             if options.progress { writeToStandardError(progressLine(summary, elapsed: summary.seconds)) }
-            if let urls {
-                do { try finishFiles() } catch { world.abort("writing the results failed: \(error)") }
-                summary.files = [urls.csv, urls.svg, urls.policy]
+            if let files {
+                do { try finishFiles(files) } catch { world.abort("writing the results failed: \(error)") }
+                summary.files = [files.csvURL, files.svgURL, files.policyURL]
+                summary.policySaves = files.policySaves
             }
         }
         return summary

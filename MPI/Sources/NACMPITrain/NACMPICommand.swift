@@ -94,16 +94,7 @@ struct TrainMPI: ParsableCommand {
         let canonical = EnvironmentRegistry.canonicalName(environment)!
         let directory = URL(fileURLWithPath: out ?? "runs/\(canonical)-npg-mpi\(world.size)-seed\(seed)")
         let stop = StopRequest()
-        let signalSources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                stop.request()
-                signal(number, SIG_DFL)   // a second signal ends the process
-            }
-            source.resume()
-            return source
-        }
+        let signalSources = stop.requestOnTerminationSignals()
         defer { signalSources.forEach { $0.cancel() } }
         let options = DataParallelTraining.Options(
             specification: try specification(), steps: steps, stopAt: stopAt, directory: directory,

@@ -181,33 +181,20 @@ where P.Scalar == Base.Scalar {
             let f = policy.logProbability, theta = policy.parameters, inputs = [observations, actions.engineInput]
             let options = ConjugateGradientOptions<Scalar>(maximumIterations: k, onNonPositiveCurvature: .returnCurrentIterate,
                                                            verifyResidual: false)
+            do {
+                oldLogProbabilities = try policy.logProbabilities(observations: observations, actions: actions)
+                g = try policy.meanLogProbabilityGradient(observations: observations, actions: actions, weights: advantages)
+            } catch { throw .policy(error) }
+            try requireTrainingFinite("policy gradient", g, iteration: iteration)
+            // Built once for the batch: on the factored Jacobian (a few gemms per product), or on
+            // the recorded tape for a policy that mixes samples.
+            let fisher = f.fisherVectorProductOperator(at: theta, inputs: inputs)
             let solution: NaturalGradientSolution<Scalar>
-            if let (values, factored) = try? f.factoredPerSampleJacobian(at: theta, inputs: inputs) {
-                // J factored: g = Jᵀ Â / B and every product are a few gemms; Ψ is never written.
-                oldLogProbabilities = values.elements
-                g = factored.transposedProduct(advantages.map { $0 / Scalar(rollout.count) })
-                try requireTrainingFinite("policy gradient", g, iteration: iteration)
-                do {
-                    solution = try ConjugateGradient.solve(gradient: g, damping: c.damping, options: options) { v in
-                        factored.fisherVectorProduct(v)
-                    }
-                } catch { throw .naturalGradient(error) }
-                let u = factored.product(solution.w)
-                sampledQuadratic = dot(u, u) / Scalar(rollout.count)
-            } else {
-                // A policy that mixes samples: the recorded-once tape operator.
-                do {
-                    oldLogProbabilities = try policy.logProbabilities(observations: observations, actions: actions)
-                    g = try policy.meanLogProbabilityGradient(observations: observations, actions: actions, weights: advantages)
-                } catch { throw .policy(error) }
-                try requireTrainingFinite("policy gradient", g, iteration: iteration)
-                let fisher = f.fisherVectorProductOperator(at: theta, inputs: inputs)
-                do {
-                    solution = try ConjugateGradient.solve(gradient: g, damping: c.damping, options: options,
-                                                           fisherVectorProduct: fisher)
-                } catch { throw .naturalGradient(error) }
-                sampledQuadratic = dot(solution.w, fisher(solution.w))
-            }
+            do {
+                solution = try ConjugateGradient.solve(gradient: g, damping: c.damping, options: options,
+                                                       fisherVectorProduct: fisher)
+            } catch { throw .naturalGradient(error) }
+            sampledQuadratic = dot(solution.w, fisher(solution.w))
             w = solution.w
             diagnostics["solve_residual"] = Double(solution.diagnostics.relativeResidual)
         }

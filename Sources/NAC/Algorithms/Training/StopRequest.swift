@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A flag another thread (a signal handler's queue, a UI) sets to ask a running `TrainingRun` to
@@ -12,4 +13,23 @@ public final class StopRequest: Sendable {
 
     /// Whether `request()` was called.
     public var isRequested: Bool { flag.load(ordering: .acquiring) }
+}
+
+extension StopRequest {
+    /// Requests a stop when the process receives SIGINT (Ctrl-C) or SIGTERM, after calling
+    /// `onSignal` (to print a note, say); a second signal of the same kind then ends the process
+    /// as usual. Keep the returned sources while listening; cancel them to stop.
+    public func requestOnTerminationSignals(onSignal: @escaping @Sendable () -> Void = {}) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)   // delivered to the source instead
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                request()
+                onSignal()
+                signal(number, SIG_DFL)
+            }
+            source.resume()
+            return source
+        }
+    }
 }

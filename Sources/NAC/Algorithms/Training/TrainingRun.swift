@@ -76,9 +76,9 @@ public struct TrainingRun<Scalar: NACScalar> {
     /// Asks the run to stop after the current iteration.
     public let stopRequest: StopRequest
 
-    public var csvURL: URL { directory.appendingPathComponent("learning_curve.csv") }
-    public var svgURL: URL { directory.appendingPathComponent("learning_curve.svg") }
-    public var policyURL: URL { directory.appendingPathComponent("policy.json") }
+    public var csvURL: URL { TrainingFiles.csvURL(in: directory) }
+    public var svgURL: URL { TrainingFiles.svgURL(in: directory) }
+    public var policyURL: URL { TrainingFiles.policyURL(in: directory) }
 
     /// - Precondition: at least one of `stepBudget`, `episodeBudget`, `stopAt` is set, and every
     ///   budget given is ≥ 1.
@@ -103,31 +103,16 @@ public struct TrainingRun<Scalar: NACScalar> {
     /// - Throws: `Failure` when the learner throws (after saving), or `PersistenceError` /
     ///   a file error when the output cannot be written.
     public mutating func run(progress: (LearningCurve, Double) -> Void = { _, _ in }) throws -> Summary {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: csvURL.path, contents: nil) else {
-            throw PersistenceError.fileUnwritable(path: csvURL.path, reason: "cannot create the file")
-        }
-        let csv = try FileHandle(forWritingTo: csvURL)
-        defer { try? csv.close() }
+        let files = try TrainingFiles(directory: directory)
         var summary = Summary(ending: .budget, curve: LearningCurve(window: 100), policyUpdates: 0, seconds: 0,
                               reachedReference: nil, policySaves: 0)
-        var headerWritten = false
         let start = Date()
         var lastCheckpoint = 0.0
         func elapsed() -> Double { Date().timeIntervalSince(start) }
-        func finishFiles() throws {
-            if !headerWritten { csv.write(Data((summary.curve.csvHeader + "\n").utf8)); headerWritten = true }
-            var plot = summary.curve.svgPlot(title: title, target: referenceReturn)
-            plot.title += " (\(summary.curve.totalSteps) steps, " + String(format: "%.1f s", summary.seconds) + ")"
-            try plot.svgText().write(to: svgURL, atomically: true, encoding: .utf8)
-        }
-        /// Writes the policy unless it has a non-finite parameter; returns whether it did.
+        /// Writes the policy unless it is non-finite; returns whether it did.
         func savePolicy() throws -> Bool {
-            let model = learner.currentPolicy
-            guard model.parameters.allSatisfy(\.isFinite) else { return false }
-            try model.save(to: policyURL)
-            summary.policySaves += 1
-            return true
+            defer { summary.policySaves = files.policySaves }
+            return try files.savePolicy(learner.currentPolicy)
         }
 
         while true {
@@ -139,22 +124,16 @@ public struct TrainingRun<Scalar: NACScalar> {
             let step: LearnerIteration
             do { step = try learner.iterate() } catch {
                 summary.seconds = elapsed()
-                try finishFiles()
+                try files.writePlot(of: summary.curve, title: title, target: referenceReturn, seconds: summary.seconds)
                 let saved = try savePolicy()
-                var files = [csvURL, svgURL]
-                if saved || FileManager.default.fileExists(atPath: policyURL.path) { files.append(policyURL) }
-                throw Failure(iteration: curve.iterations + 1, error: error, savedFiles: files,
+                var written = [csvURL, svgURL]
+                if saved || FileManager.default.fileExists(atPath: policyURL.path) { written.append(policyURL) }
+                throw Failure(iteration: curve.iterations + 1, error: error, savedFiles: written,
                               savedPolicyAtFailure: saved, summary: summary)
             }
             summary.policyUpdates += step.policyUpdates
             let seconds = elapsed()
-            let rows = summary.curve.record(step, seconds: seconds)
-            if !rows.isEmpty {
-                var text = ""
-                if !headerWritten { text += summary.curve.csvHeader + "\n"; headerWritten = true }
-                for row in rows { text += summary.curve.csvLine(row) + "\n" }
-                csv.write(Data(text.utf8))
-            }
+            files.append(summary.curve.record(step, seconds: seconds), of: summary.curve)
             if summary.reachedReference == nil, let reference = referenceReturn, summary.curve.episodes >= 100,
                let m = summary.curve.recentMeanReturn, m >= reference {
                 summary.reachedReference = (summary.curve.totalSteps, seconds)
@@ -166,7 +145,7 @@ public struct TrainingRun<Scalar: NACScalar> {
             progress(summary.curve, seconds)
         }
         summary.seconds = elapsed()
-        try finishFiles()
+        try files.writePlot(of: summary.curve, title: title, target: referenceReturn, seconds: summary.seconds)
         _ = try savePolicy()
         return summary
     }

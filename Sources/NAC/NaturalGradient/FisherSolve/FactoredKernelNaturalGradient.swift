@@ -65,6 +65,7 @@ extension DifferentiableFunction {
         at theta: [Scalar], inputs: [Matrix<Scalar>], advantages: [Scalar], sampleWeights: [Scalar]? = nil,
         damping: Scalar, minimumReciprocalCondition: Scalar = Scalar.ulpOfOne
     ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+        // Checked before the reverse pass, so that bad inputs are reported as such (O(B)).
         _ = try validateNaturalGradientInputs(batchSize: batchSize(of: inputs), advantages: advantages,
                                               sampleWeights: sampleWeights, damping: damping,
                                               caller: "naturalGradientByKernel")
