@@ -20,7 +20,9 @@ struct BenchScores: ParsableCommand {
         and scaled to B, marked *), the batched time (one per-sample Jacobian call into a reused \
         buffer), the same into a freshly allocated buffer, the speed-up (loop / batched), and \
         the batched time over the bandwidth floor (filling an already mapped B × P buffer, measured \
-        in the same run). Times are medians of --repetitions runs (at most 3 for Jacobians over \
+        in the same run). With --engine-threads N > 1 (default: every core), the batched time and \
+        the floor are also measured on N threads that split the rows (two cores write memory faster \
+        than one). Times are medians of --repetitions runs (at most 3 for Jacobians over \
         256 MiB, 2 over 1 GiB). Cases whose Jacobian exceeds 2 GiB are skipped (W3, B = 4096, float64). \
         Progress goes to stderr, the table to stdout. Workloads (built in, as in workloads.json): \
         W1 Gaussian 17→64→64→6 (P = 5708), W2 categorical 4→32→2 (P = 226), \
@@ -33,6 +35,7 @@ struct BenchScores: ParsableCommand {
     @Option(help: "Timed runs per measurement (the median is reported).") var repetitions: Int = 5
     @Option(name: .customLong("loop-samples"), help: "Samples timed in the per-sample loop before extrapolating to B.") var loopSamples: Int = 32
     @Option(help: "BLAS threads (LinearAlgebra.threadCount); default: OPENBLAS_NUM_THREADS or OpenBLAS's choice.") var threads: Int?
+    @Option(name: .customLong("engine-threads"), help: "Threads of the threaded columns (default: every core; 1 leaves them out).") var engineThreads: Int?
 
     func parsedConfiguration() throws -> ScoreBenchmark.Configuration {
         let selected: [ScoreWorkload], sizes: [Int], types: [ScalarType]
@@ -45,8 +48,10 @@ struct BenchScores: ParsableCommand {
         }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
         guard loopSamples >= 1 else { throw ValidationError("--loop-samples must be at least 1") }
+        if let engineThreads, engineThreads < 1 { throw ValidationError("--engine-threads must be at least 1, got \(engineThreads)") }
         return ScoreBenchmark.Configuration(workloads: selected, batchSizes: sizes, scalarTypes: types,
-                                            repetitions: repetitions, loopSampleLimit: loopSamples)
+                                            repetitions: repetitions, loopSampleLimit: loopSamples,
+                                            engineThreads: engineThreads ?? EngineThreads.maximum)
     }
 
     func validate() throws {
@@ -75,13 +80,23 @@ struct BenchScores: ParsableCommand {
         let results = ScoreBenchmark.run(configuration) { i, n, what in
             note("[\(i)/\(n)] \(what) (" + String(format: "%.0f", Date().timeIntervalSince(start)) + " s elapsed)")
         }
-        let header = ["workload", "B", "dtype", "P", "per-sample loop", "batched", "batched (fresh)", "speed-up", "floor", "batched/floor"]
+        let n = configuration.engineThreads
+        var header = ["workload", "B", "dtype", "P", "per-sample loop", "batched", "batched (fresh)", "speed-up", "floor", "batched/floor"]
+        if n > 1 { header += ["batched, \(n) thr", "floor, \(n) thr", "ratio, \(n) thr"] }
         var rows = [header]
         for r in results {
-            rows.append([r.workload.id, String(r.batchSize), r.scalarType.rawValue, String(r.parameterCount),
-                         Self.time(r.loopSeconds) + (r.isLoopExtrapolated ? "*" : ""),
-                         Self.time(r.batchedSeconds), Self.time(r.batchedFreshSeconds),
-                         String(format: "%.1f×", r.speedUp), Self.time(r.floorSeconds), String(format: "%.2f×", r.overFloor)])
+            var row = [r.workload.id, String(r.batchSize), r.scalarType.rawValue, String(r.parameterCount),
+                       Self.time(r.loopSeconds) + (r.isLoopExtrapolated ? "*" : ""),
+                       Self.time(r.batchedSeconds), Self.time(r.batchedFreshSeconds),
+                       String(format: "%.1f×", r.speedUp), Self.time(r.floorSeconds), String(format: "%.2f×", r.overFloor)]
+            if n > 1 {
+                if let t = r.threadedBatchedSeconds, let f = r.threadedFloorSeconds, let q = r.threadedOverFloor {
+                    row += [Self.time(t), Self.time(f), String(format: "%.2f×", q)]
+                } else {
+                    row += ["–", "–", "–"]
+                }
+            }
+            rows.append(row)
         }
         let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max()! }
         for (i, row) in rows.enumerated() {
@@ -93,7 +108,8 @@ struct BenchScores: ParsableCommand {
         }
         print("")
         print("* per-sample loop timed on the first \(configuration.loopSampleLimit) samples and scaled to B.")
-        print("batched: one per-sample Jacobian call into a reused B × P buffer; fresh: into a new buffer; floor: filling the reused buffer.")
+        print("batched: one per-sample Jacobian call into a reused B × P buffer, 1 thread; fresh: into a new buffer; floor: filling the reused buffer, 1 thread.")
+        if n > 1 { print("\(n) thr: the same batched call and floor with the rows split over \(n) threads (the engine uses threads by default from 8 MiB of Jacobian or 2048 rows).") }
         print("Medians of \(configuration.repetitions) runs (at most 3 for Jacobians over 256 MiB, 2 over 1 GiB); BLAS threads: \(LinearAlgebra.threadCount); total \(String(format: "%.0f", Date().timeIntervalSince(start))) s.")
     }
 }

@@ -30,10 +30,12 @@ struct Scores: ParsableCommand {
     @Option(help: "Actions as a .npy file, when BATCH is a .npy file of observations.") var actions: String?
     @Option(help: "Scalar type of the computation and the output: float32 or float64.") var dtype: String = "float64"
     @Option(name: .customLong("chunk-size"), help: "Rows per engine pass (default: the whole batch), to bound memory.") var chunkSize: Int?
+    @Option(help: "Threads writing the score matrix (default: every core for matrices of 8 MiB or 2048 rows and more).") var threads: Int?
 
     func validate() throws {
         guard ScalarType(rawValue: dtype) != nil else { throw ValidationError("--dtype must be float32 or float64, got '\(dtype)'") }
         if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1, got \(chunkSize)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if batch.hasSuffix(".npy") && actions == nil {
             throw ValidationError("BATCH '\(batch)' is a .npy file of observations: give the actions with --actions FILE.npy")
         }
@@ -73,7 +75,7 @@ struct Scores: ParsableCommand {
         let logProbabilities: [S]
         do {
             logProbabilities = try policyModel.scores(observations: data.observations, actions: data.actions,
-                                                      into: &psi, chunkSize: chunkSize)
+                                                      into: &psi, chunkSize: chunkSize, threadCount: threads)
         } catch { throw CommandError("batch \(batch) does not fit policy \(policy): \(error)") }
         do {
             try NumPyArray(psi).write(to: URL(fileURLWithPath: out))

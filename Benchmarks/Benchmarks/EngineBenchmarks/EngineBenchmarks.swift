@@ -61,6 +61,17 @@ func register<Scalar: NACScalar>(_: Scalar.Type, workload: ScoreWorkload, batch:
         guard let c = prepared.benchmarkCase else { return }
         for _ in benchmark.scaledIterations { c.batchedScores(into: &prepared.buffer) }
     } setup: { setup() } teardown: { teardown() }
+    let threads = Swift.min(EngineThreads.maximum, batch)
+    if threads > 1 {
+        Benchmark("scores reused \(threads) threads \(label)", configuration: configuration) { benchmark in
+            guard let c = prepared.benchmarkCase else { return }
+            for _ in benchmark.scaledIterations { c.batchedScores(into: &prepared.buffer, threadCount: threads) }
+        } setup: { setup() } teardown: { teardown() }
+        Benchmark("fill floor \(threads) threads \(label)", configuration: configuration) { benchmark in
+            guard let c = prepared.benchmarkCase else { return }
+            for _ in benchmark.scaledIterations { c.fill(&prepared.buffer, with: 1.5, threadCount: threads) }
+        } setup: { setup() } teardown: { teardown() }
+    }
     Benchmark("scores fresh \(label)", configuration: configuration) { benchmark in
         guard let c = prepared.benchmarkCase else { return }
         for _ in benchmark.scaledIterations { blackHole(c.batchedScoresIntoFreshBuffer()) }

@@ -91,6 +91,12 @@ struct TrainMPI: ParsableCommand {
         let mpi: MPIEnvironment
         do { mpi = try MPIEnvironment.initialize() } catch { throw ValidationError("MPI: \(error)") }
         let world = mpi.world
+        // The cores of this node shared among its ranks (Open MPI and MPICH name the local rank
+        // count; otherwise assume every rank is here), so that ranks × threads ≤ cores.
+        let environmentVariables = ProcessInfo.processInfo.environment
+        let localRanks = ["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"].lazy
+            .compactMap { environmentVariables[$0].flatMap(Int.init) }.first ?? world.size
+        EngineThreads.maximum = max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, localRanks))
         let canonical = EnvironmentRegistry.canonicalName(environment)!
         let directory = URL(fileURLWithPath: out ?? "runs/\(canonical)-npg-mpi\(world.size)-seed\(seed)")
         let stop = StopRequest()

@@ -12,6 +12,10 @@
 ///   into a newly allocated matrix each time (page faults included).
 /// - **floor**: filling the reused B × P buffer with a constant, measured in the same run: no
 ///   implementation can produce Ψ faster than it can write it.
+/// - With `engineThreads` > 1, also **batched** and **floor** on that many threads (rows split
+///   the same way for both): writing memory from two cores is faster than from one, so the
+///   threaded batched time is compared with the threaded floor.
+/// The single-thread figures pass `threadCount: 1` explicitly, whatever `EngineThreads` says.
 /// Each time is the median of the runs (of the whole loop for the loop time); large cases use
 /// fewer runs (`Configuration.repetitions(forJacobianBytes:)`).
 public enum ScoreBenchmark {
@@ -26,13 +30,18 @@ public enum ScoreBenchmark {
         public var largeCaseBytes: Int
         public var loopSampleLimit: Int
         public var seed: UInt64
+        /// Threads for the threaded columns (1: none are measured).
+        public var engineThreads: Int
 
         public init(
             workloads: [ScoreWorkload] = ScoreWorkload.standard, batchSizes: [Int] = ScoreWorkload.batchSizes,
             scalarTypes: [ScalarType] = [.float32, .float64], repetitions: Int = 5, largeCaseBytes: Int = 256 << 20,
-            loopSampleLimit: Int = 32, seed: UInt64 = ScoreBenchmarkCase<Double>.defaultSeed
+            loopSampleLimit: Int = 32, seed: UInt64 = ScoreBenchmarkCase<Double>.defaultSeed,
+            engineThreads: Int = EngineThreads.maximum
         ) {
-            precondition(repetitions >= 1 && loopSampleLimit >= 1, "ScoreBenchmark.Configuration: repetitions \(repetitions), loop samples \(loopSampleLimit)")
+            precondition(repetitions >= 1 && loopSampleLimit >= 1 && engineThreads >= 1,
+                         "ScoreBenchmark.Configuration: repetitions \(repetitions), loop samples \(loopSampleLimit), threads \(engineThreads)")
+            self.engineThreads = engineThreads
             self.workloads = workloads
             self.batchSizes = batchSizes
             self.scalarTypes = scalarTypes
@@ -72,10 +81,20 @@ public enum ScoreBenchmark {
         public var batchedSeconds: Double
         public var batchedFreshSeconds: Double
         public var floorSeconds: Double
+        /// The threads of the threaded figures (1 when none were measured).
+        public var threads: Int
+        /// Batched into the reused buffer and the floor on `threads` threads (nil when `threads` is 1).
+        public var threadedBatchedSeconds: Double?
+        public var threadedFloorSeconds: Double?
         public var repetitions: Int
 
         public var speedUp: Double { loopSeconds / batchedSeconds }
         public var overFloor: Double { batchedSeconds / floorSeconds }
+        /// Threaded batched over threaded floor.
+        public var threadedOverFloor: Double? {
+            guard let t = threadedBatchedSeconds, let f = threadedFloorSeconds else { return nil }
+            return t / f
+        }
         public var isLoopExtrapolated: Bool { loopSamplesTimed < batchSize }
     }
 
@@ -112,6 +131,17 @@ public enum ScoreBenchmark {
         var batched = [Double]()
         for _ in 0..<reps { batched.append(seconds { c.batchedScores(into: &buffer) }) }
 
+        // Threaded, alternating the floor and the Jacobian so that both see the same machine.
+        let threads = min(configuration.engineThreads, batchSize)
+        var threadedFloor = [Double](), threadedBatched = [Double]()
+        if threads > 1 {
+            c.batchedScores(into: &buffer, threadCount: threads)
+            for r in 0..<reps {
+                threadedFloor.append(seconds { c.fill(&buffer, with: S(r), threadCount: threads) })
+                threadedBatched.append(seconds { c.batchedScores(into: &buffer, threadCount: threads) })
+            }
+        }
+
         // Batched into a fresh buffer each time.
         var fresh = [Double]()
         for _ in 0..<reps {
@@ -131,7 +161,9 @@ public enum ScoreBenchmark {
                       parameterCount: workload.parameterCount,
                       loopSeconds: median(loop) * Double(batchSize) / Double(n), loopSamplesTimed: n,
                       batchedSeconds: median(batched), batchedFreshSeconds: median(fresh),
-                      floorSeconds: median(floor), repetitions: reps)
+                      floorSeconds: median(floor), threads: threads > 1 ? threads : 1,
+                      threadedBatchedSeconds: threads > 1 ? median(threadedBatched) : nil,
+                      threadedFloorSeconds: threads > 1 ? median(threadedFloor) : nil, repetitions: reps)
     }
 
     /// Runs every case of the configuration that is not skipped, reporting each before it starts

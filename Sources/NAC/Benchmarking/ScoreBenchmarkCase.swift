@@ -1,3 +1,4 @@
+import Dispatch
 import RealModule
 
 /// The inputs of one timed case — a workload's policy and a batch in one scalar type — built
@@ -53,14 +54,16 @@ public struct ScoreBenchmarkCase<Scalar: NACScalar>: Sendable {
         Matrix(rows: batchSize, columns: policy.parameterCount, repeating: 0)
     }
 
-    /// The batched scores into `buffer` (reused): one call of the engine's per-sample Jacobian.
-    public func batchedScores(into buffer: inout Matrix<Scalar>) {
-        try! policy.scores(observations: observations, actions: actions, into: &buffer)
+    /// The batched scores into `buffer` (reused): one call of the engine's per-sample Jacobian
+    /// on `threadCount` threads (default 1, the single-core figure).
+    public func batchedScores(into buffer: inout Matrix<Scalar>, threadCount: Int = 1) {
+        try! policy.scores(observations: observations, actions: actions, into: &buffer, threadCount: threadCount)
     }
 
-    /// The batched scores into a freshly allocated matrix (returned so that it is not optimised away).
-    public func batchedScoresIntoFreshBuffer() -> Matrix<Scalar> {
-        try! policy.scores(observations: observations, actions: actions)
+    /// The batched scores into a freshly allocated matrix (returned so that it is not optimised
+    /// away), on `threadCount` threads.
+    public func batchedScoresIntoFreshBuffer(threadCount: Int = 1) -> Matrix<Scalar> {
+        try! policy.scores(observations: observations, actions: actions, threadCount: threadCount)
     }
 
     /// Per-sample inputs for the loop baseline: each row's observation and action as 1-row matrices.
@@ -82,10 +85,19 @@ public struct ScoreBenchmarkCase<Scalar: NACScalar>: Sendable {
         }
     }
 
-    /// The bandwidth floor: writing every element of an already mapped B × P buffer once.
-    public func fill(_ buffer: inout Matrix<Scalar>, with value: Scalar) {
+    /// The bandwidth floor: writing every element of an already mapped B × P buffer once, on
+    /// `threadCount` threads that split the rows as the per-sample Jacobian does.
+    public func fill(_ buffer: inout Matrix<Scalar>, with value: Scalar, threadCount: Int = 1) {
+        precondition(threadCount >= 1, "ScoreBenchmarkCase.fill: threadCount \(threadCount)")
+        let rows = buffer.rows, columns = buffer.columns
         buffer.withUnsafeMutableBufferPointer { b in
-            if let base = b.baseAddress { Scalar.fill(base, count: b.count, with: value) }   // specialised kernel, one pass
+            guard let base = b.baseAddress else { return }
+            if threadCount == 1 { Scalar.fill(base, count: b.count, with: value); return }   // one pass
+            nonisolated(unsafe) let shared = base
+            DispatchQueue.concurrentPerform(iterations: threadCount) { t in
+                let first = t * rows / threadCount, end = (t + 1) * rows / threadCount
+                Scalar.fill(shared + first * columns, count: (end - first) * columns, with: value)
+            }
         }
     }
 }

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 extension DifferentiableFunction {
     /// Checks that a recording supports per-sample derivatives.
     func validatePerSample(_ r: Recording) throws(DifferentiationError) {
@@ -14,12 +17,13 @@ extension DifferentiableFunction {
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     func perSampleReverse(
         _ r: Recording, target: UnsafeMutablePointer<Scalar>, tangentTarget: UnsafeMutablePointer<Scalar>?,
-        rowStride: Int
+        rowStride: Int, jacobianBytes: Int? = nil
     ) {
         let tape = r.tape, out = r.output
         let carries = tangentTarget != nil
         let context = ReverseContext(tape: tape, mode: .perSample, carriesTangents: carries, target: target,
-                                     tangentTarget: tangentTarget, targetRowStride: rowStride)
+                                     tangentTarget: tangentTarget, targetRowStride: rowStride,
+                                     jacobianBytes: jacobianBytes)
         if tape.nodes[out.index].needsAdjoint {
             let seed = Block<Scalar>(uninitializedRows: tape.batchSize, columns: 1)
             Scalar.fill(seed.base, count: tape.batchSize, with: 1)
@@ -36,48 +40,74 @@ extension DifferentiableFunction {
     /// the layer input straight into row b; no per-sample backward passes, no B × out × in
     /// temporary, no copy afterwards. A parameter used several times per sample accumulates.
     ///
-    /// - Parameter chunkSize: rows evaluated per pass (default: all), bounding the engine's own
-    ///   memory to O(chunkSize × widest layer).
+    /// - Parameters:
+    ///   - chunkSize: rows evaluated per pass (default: all), bounding the engine's own memory
+    ///     to O(chunkSize × widest layer) per thread.
+    ///   - threadCount: threads that evaluate disjoint, contiguous row ranges concurrently, each
+    ///     writing its own rows of `jacobian` (default: `EngineThreads.automaticCount`, every
+    ///     core from 8 MiB of Jacobian or 2048 rows on). Every row goes through the same
+    ///     operations whatever the split; results can differ from one thread's in the last bits
+    ///     only, where BLAS picks another kernel for another number of rows.
     /// - Throws: `.operationMixesSamples` if the computation reduces over the batch; `.outputNotScalarPerSample`.
     /// - Complexity: one forward and one reverse pass over the batch; B · P writes.
     @discardableResult
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func perSampleJacobian(
-        at theta: [Scalar], inputs: [Matrix<Scalar>], into jacobian: inout Matrix<Scalar>, chunkSize: Int? = nil
+        at theta: [Scalar], inputs: [Matrix<Scalar>], into jacobian: inout Matrix<Scalar>, chunkSize: Int? = nil,
+        threadCount: Int? = nil
     ) throws(DifferentiationError) -> Matrix<Scalar> {
         let b = batchSize(of: inputs)
         precondition(jacobian.rows == b && jacobian.columns == parameterCount,
                      "perSampleJacobian: jacobian is \(jacobian.rows) × \(jacobian.columns) but the batch and θ need \(b) × \(parameterCount)")
-        let chunk = Swift.max(1, chunkSize ?? b)
-        var values = [Scalar]()
-        values.reserveCapacity(b)
+        if let threadCount { precondition(threadCount >= 1, "perSampleJacobian: threadCount \(threadCount) (at least 1)") }
         let p = parameterCount
+        let totalBytes = b * p * MemoryLayout<Scalar>.stride
+        let automatic = EngineThreads.automaticCount(rows: b, bytes: totalBytes)
+        let threads = Swift.max(1, Swift.min(threadCount ?? automatic, b))
+        let chunk = Swift.max(1, chunkSize ?? b)
+        var values = Matrix<Scalar>(rows: b, columns: 1, repeating: 0)
         let result: Result<Void, DifferentiationError> = jacobian.withUnsafeMutableBufferPointer { j in
-            var start = 0
-            while start < b {
-                let rows = start..<Swift.min(b, start + chunk)
-                let r = record(theta, inputs: inputs, rows: rows)
-                do throws(DifferentiationError) { try validatePerSample(r) } catch { return .failure(error) }
-                perSampleReverse(r, target: j.baseAddress! + start * p, tangentTarget: nil, rowStride: p)
-                let out = r.tape.nodes[r.output.index].value
-                values.append(contentsOf: UnsafeBufferPointer(start: out.base, count: out.count))
-                start = rows.upperBound
+            values.withUnsafeMutableBufferPointer { v in
+                nonisolated(unsafe) let jacobianBase = j.baseAddress!, valueBase = v.baseAddress!
+                /// Rows `range` in passes of `chunk` rows.
+                @Sendable func evaluate(_ range: Range<Int>) -> DifferentiationError? {
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let rows = start..<Swift.min(range.upperBound, start + chunk)
+                        let r = record(theta, inputs: inputs, rows: rows)
+                        do throws(DifferentiationError) { try validatePerSample(r) } catch { return error }
+                        perSampleReverse(r, target: jacobianBase + start * p, tangentTarget: nil, rowStride: p,
+                                         jacobianBytes: totalBytes)
+                        let out = r.tape.nodes[r.output.index].value
+                        (valueBase + start).update(from: out.base, count: out.count)
+                        start = rows.upperBound
+                    }
+                    return nil
+                }
+                if threads == 1 { return evaluate(0..<b).map { .failure($0) } ?? .success(()) }
+                let failure = Mutex<DifferentiationError?>(nil)
+                DispatchQueue.concurrentPerform(iterations: threads) { t in
+                    if let error = evaluate((t * b / threads)..<((t + 1) * b / threads)) {
+                        failure.withLock { $0 = $0 ?? error }
+                    }
+                }
+                return failure.withLock { $0 }.map { .failure($0) } ?? .success(())
             }
-            return .success(())
         }
         try result.get()
-        return Matrix(rows: b, columns: 1, elements: values)
+        return values
     }
 
     /// The outputs (B × 1) and the per-sample Jacobian (B × P) in a new matrix.
     /// Prefer `perSampleJacobian(at:inputs:into:)` with a reused matrix in loops: a fresh
     /// B × P allocation costs a page fault per 4 KiB on first touch.
     public func perSampleJacobian(
-        at theta: [Scalar], inputs: [Matrix<Scalar>], chunkSize: Int? = nil
+        at theta: [Scalar], inputs: [Matrix<Scalar>], chunkSize: Int? = nil, threadCount: Int? = nil
     ) throws(DifferentiationError) -> (values: Matrix<Scalar>, jacobian: Matrix<Scalar>) {
         let b = batchSize(of: inputs)
         var j = Matrix<Scalar>(rows: b, columns: parameterCount) { _ in }   // overwritten in full
-        let v = try perSampleJacobian(at: theta, inputs: inputs, into: &j, chunkSize: chunkSize)
+        let v = try perSampleJacobian(at: theta, inputs: inputs, into: &j, chunkSize: chunkSize,
+                                      threadCount: threadCount)
         return (v, j)
     }
 

@@ -36,21 +36,29 @@ final class ReverseContext<Scalar: NACScalar> {
 
     var batchSize: Int { tape.batchSize }
 
-    /// Per-sample mode with a Jacobian chunk beyond about half the last-level cache: write it with
+    /// Bytes of the whole Jacobian that this pass writes rows of (by chunks or threads), or nil
+    /// when this pass writes a buffer of its own.
+    private let jacobianBytes: Int?
+
+    /// Per-sample mode with a Jacobian beyond about half the last-level cache: write it with
     /// streaming (non-temporal) stores, which go straight to memory without first reading each
     /// line. Below that, ordinary stores into cache are faster (measured at W1: 11.7 MB float64 and
     /// 5.8 MB float32 Jacobians 1.4–1.6× faster than streamed; 23 MB and above 1.3–1.4× slower).
+    /// The size is the whole Jacobian's when this pass writes part of one (`jacobianBytes`): rows
+    /// written in chunks or by several threads do not stay in cache either.
     var streamsJacobian: Bool {
         mode == .perSample
-            && tape.batchSize * tape.parameters.count * MemoryLayout<Scalar>.stride >= jacobianStreamingThresholdBytes
+            && (jacobianBytes ?? tape.batchSize * tape.parameters.count * MemoryLayout<Scalar>.stride)
+                >= jacobianStreamingThresholdBytes
     }
 
     /// - Parameters:
     ///   - target: reduced mode: a zeroed gradient of P scalars; per-sample: the first Jacobian
     ///     row of this chunk (uninitialised is fine), rows `targetRowStride` apart.
+    ///   - jacobianBytes: the size of the whole Jacobian when this chunk is part of one.
     init(tape: Tape<Scalar>, mode: Mode, carriesTangents: Bool,
          target: UnsafeMutablePointer<Scalar>?, tangentTarget: UnsafeMutablePointer<Scalar>?,
-         targetRowStride: Int, factorSink: JacobianFactorSink<Scalar>? = nil) {
+         targetRowStride: Int, factorSink: JacobianFactorSink<Scalar>? = nil, jacobianBytes: Int? = nil) {
         precondition(factorSink == nil || (mode == .perSample && !carriesTangents),
                      "ReverseContext: factors are recorded in the plain per-sample mode only")
         self.factorSink = factorSink
@@ -62,6 +70,7 @@ final class ReverseContext<Scalar: NACScalar> {
         self.target = target
         self.tangentTarget = tangentTarget
         self.targetRowStride = targetRowStride
+        self.jacobianBytes = jacobianBytes
         // Overlapping parameter slices (unusual) make first-write tracking ambiguous: zero first.
         let slices = tape.parameterLeaves.keys.sorted { $0.offset < $1.offset }
         var overlap = false

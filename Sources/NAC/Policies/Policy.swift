@@ -86,14 +86,17 @@ extension Policy {
     /// by one call of the engine's per-sample Jacobian (no per-sample loop). `scores` is
     /// overwritten in place when it is already B × P (reuse it across calls to avoid a fresh
     /// allocation and its page faults), otherwise replaced by a new B × P matrix.
-    /// - Parameter chunkSize: rows per engine pass (default: the whole batch), bounding the
-    ///   engine's temporary memory.
+    /// - Parameters:
+    ///   - chunkSize: rows per engine pass (default: the whole batch), bounding the engine's
+    ///     temporary memory.
+    ///   - threadCount: threads writing disjoint row ranges (default: `EngineThreads.automaticCount`,
+    ///     every core for score matrices of 8 MiB or 2048 rows and more).
     /// - Returns: log π(a_b | s_b) for every row (computed on the way).
     /// - Complexity: one forward and one reverse pass over the batch; B · P writes.
     @discardableResult
     public func scores(
         observations: Matrix<Scalar>, actions: Actions<Scalar>, into scores: inout Matrix<Scalar>,
-        chunkSize: Int? = nil
+        chunkSize: Int? = nil, threadCount: Int? = nil
     ) throws(PolicyError) -> [Scalar] {
         try validate(observations: observations, actions: actions)
         let b = observations.rows
@@ -103,7 +106,8 @@ extension Policy {
         if b == 0 { return [] }
         do {
             return try logProbability.perSampleJacobian(
-                at: parameters, inputs: [observations, actions.engineInput], into: &scores, chunkSize: chunkSize
+                at: parameters, inputs: [observations, actions.engineInput], into: &scores, chunkSize: chunkSize,
+                threadCount: threadCount
             ).elements
         } catch {
             throw .differentiation(error)
@@ -112,10 +116,11 @@ extension Policy {
 
     /// The score matrix Ψ (B × P) in a new matrix; see `scores(observations:actions:into:)`.
     public func scores(
-        observations: Matrix<Scalar>, actions: Actions<Scalar>, chunkSize: Int? = nil
+        observations: Matrix<Scalar>, actions: Actions<Scalar>, chunkSize: Int? = nil, threadCount: Int? = nil
     ) throws(PolicyError) -> Matrix<Scalar> {
         var psi = Matrix<Scalar>(rows: observations.rows, columns: parameterCount) { _ in }
-        try scores(observations: observations, actions: actions, into: &psi, chunkSize: chunkSize)
+        try scores(observations: observations, actions: actions, into: &psi, chunkSize: chunkSize,
+                   threadCount: threadCount)
         return psi
     }
 

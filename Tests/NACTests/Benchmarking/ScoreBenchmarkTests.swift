@@ -36,12 +36,26 @@ import Testing
         let results = ScoreBenchmark.run(config)
         #expect(results.count == 2)
         #expect(results.allSatisfy { $0.loopSamplesTimed == 2 && $0.isLoopExtrapolated && $0.batchedSeconds > 0 && $0.floorSeconds > 0 })
+        // Threaded columns only when asked for more than one thread.
+        var two = config
+        two.engineThreads = 2
+        let threaded = ScoreBenchmark.run(two)
+        #expect(threaded.allSatisfy { $0.threads == 2 && ($0.threadedBatchedSeconds ?? 0) > 0 && ($0.threadedFloorSeconds ?? 0) > 0 })
+        var one = config
+        one.engineThreads = 1
+        #expect(ScoreBenchmark.run(one).allSatisfy { $0.threads == 1 && $0.threadedBatchedSeconds == nil && $0.threadedOverFloor == nil })
         // The loop baseline computes the same rows as the batched call.
         let c = ScoreBenchmarkCase<Double>(workload: .w2, batchSize: 3)
         var loop = c.makeScoreBuffer(), batched = c.makeScoreBuffer()
         c.perSampleLoop(c.perSampleInputs(0..<3), rows: 0..<3, into: &loop)
         c.batchedScores(into: &batched)
         #expect(loop.isApproximatelyEqual(to: batched, absoluteTolerance: 1e-14, relativeTolerance: 1e-12))
+        // The threaded call and the threaded floor write every row (3 rows over 2 threads: 1 and 2).
+        var threadedScores = Matrix<Double>(rows: 3, columns: c.policy.parameterCount, repeating: .nan)
+        c.batchedScores(into: &threadedScores, threadCount: 2)
+        #expect(threadedScores.isApproximatelyEqual(to: batched, absoluteTolerance: 1e-14, relativeTolerance: 1e-12))
+        c.fill(&threadedScores, with: 2.5, threadCount: 2)
+        #expect(threadedScores.elements.allSatisfy { $0 == 2.5 })
         #expect(ScoreBenchmark.median([3, 1, 2]) == 2 && ScoreBenchmark.median([4, 1, 2, 3]) == 2.5)
     }
 }

@@ -291,6 +291,8 @@ import Testing
         let error = DifferentiationError.operationMixesSamples(operation: name)
         #expect(throws: error) { _ = try f.perSampleJacobian(at: theta, inputs: [x]) }
         #expect(throws: error) { _ = try f.perSampleJacobian(at: theta, inputs: [x], chunkSize: 2) }
+        #expect(throws: error) { _ = try f.perSampleJacobian(at: theta, inputs: [x], threadCount: 2) }
+        #expect(throws: error) { _ = try f.perSampleJacobian(at: theta, inputs: [x], chunkSize: 1, threadCount: 3) }
         #expect(throws: error) {
             var j = Matrix<Double>(rows: 4, columns: 2, repeating: 0)
             try f.perSampleJacobian(at: theta, inputs: [x], into: &j)

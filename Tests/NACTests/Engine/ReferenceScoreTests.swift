@@ -27,6 +27,14 @@ import Testing
         try f.perSampleJacobian(at: reference.parameters, inputs: inputs, into: &reused, chunkSize: 3)
         // Chunks call gemm with fewer rows; OpenBLAS may block differently, so allow rounding.
         #expect(reused.isApproximatelyEqual(to: whole, absoluteTolerance: 1e-13, relativeTolerance: 1e-13), "max diff \((reused - whole).maximumMagnitude)")
+        // Rows split over more threads than there are cores, chunked within each thread.
+        var threaded = Matrix<Double>(rows: reference.batchSize, columns: f.parameterCount, repeating: .nan)
+        let values = try f.perSampleJacobian(at: reference.parameters, inputs: inputs, into: &threaded, chunkSize: 2,
+                                             threadCount: 3)
+        #expect(threaded.isApproximatelyEqual(to: whole, absoluteTolerance: 1e-13, relativeTolerance: 1e-13), "max diff \((threaded - whole).maximumMagnitude)")
+        for b in 0..<reference.batchSize {
+            #expect(abs(values[b, 0] - reference.logProbabilities[b]) <= 1e-10 * max(1, abs(reference.logProbabilities[b])))
+        }
         var streamed = Matrix<Double>.zeros(rows: reference.batchSize, columns: f.parameterCount)
         try f.forEachPerSampleJacobianChunk(at: reference.parameters, inputs: inputs, chunkSize: 3) { rows, _, chunk in
             for (i, r) in rows.enumerated() { streamed.setRow(r, to: chunk.row(i)) }
@@ -50,7 +58,8 @@ import Testing
 }
 
 /// A Jacobian large enough (beyond `jacobianStreamingThresholdBytes`, 16 MiB) to take
-/// the streaming-store path equals the same Jacobian computed in small chunks (plain stores).
+/// the streaming-store path equals the same Jacobian computed in small chunks of its own
+/// (plain stores), and the same again written by two threads (each streaming its half).
 @Suite struct StreamingJacobianTests {
     @Test func largeBatchStreamingEqualsSmallChunks() throws {
         let f: DifferentiableFunction<Double> = TestFunctions.gaussianLogLikelihood([(17, 64), (64, 64), (64, 6)])
@@ -62,11 +71,21 @@ import Testing
         let obs = Matrix<Double>.randomNormal(rows: b, columns: 17, seed: 4)
         let act = Matrix<Double>.randomNormal(rows: b, columns: 6, seed: 5)
         var streamed = Matrix<Double>(rows: b, columns: f.parameterCount, repeating: .nan)
-        try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &streamed)
+        try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &streamed, threadCount: 1)
+        // Plain stores: chunks of 32 rows, each written into a buffer of its own.
         var chunked = Matrix<Double>(rows: b, columns: f.parameterCount, repeating: .nan)
-        try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &chunked, chunkSize: 32)
+        try f.forEachPerSampleJacobianChunk(at: theta, inputs: [obs, act], chunkSize: 32) { rows, _, chunk in
+            for (i, r) in rows.enumerated() { chunked.setRow(r, to: chunk.row(i)) }
+        }
         // Chunks call gemm with fewer rows; OpenBLAS may block differently, so allow rounding.
         #expect(streamed.isApproximatelyEqual(to: chunked, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
         #expect(streamed.isFinite)
+        // Two threads, and chunks of 32 rows, each streaming its rows (the whole Jacobian decides).
+        var threaded = Matrix<Double>(rows: b, columns: f.parameterCount, repeating: .nan)
+        try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &threaded, threadCount: 2)
+        #expect(threaded.isApproximatelyEqual(to: chunked, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
+        var streamedChunks = Matrix<Double>(rows: b, columns: f.parameterCount, repeating: .nan)
+        try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &streamedChunks, chunkSize: 32, threadCount: 1)
+        #expect(streamedChunks.isApproximatelyEqual(to: chunked, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
     }
 }

@@ -464,6 +464,14 @@ enum EngineModes {
                 expectClose(jc, j, within: ref, "\(name): J in chunks of \(chunk)", sourceLocation: sourceLocation)
                 expectClose(vc, values, within: ref, "\(name): values in chunks of \(chunk)", sourceLocation: sourceLocation)
             }
+            // Rows split over threads (B = 7 on 3 threads: 2, 2 and 3 rows), with and without chunks.
+            for (threads, chunk) in [(2, nil), (3, 2)] as [(Int, Int?)] {
+                var jt = Matrix<Double>(rows: b, columns: p, repeating: .nan)
+                let vt = try f.perSampleJacobian(at: c.theta, inputs: c.inputs, into: &jt, chunkSize: chunk,
+                                                 threadCount: threads)
+                expectClose(jt, j, within: ref, "\(name): J on \(threads) threads", sourceLocation: sourceLocation)
+                expectClose(vt, values, within: ref, "\(name): values on \(threads) threads", sourceLocation: sourceLocation)
+            }
             let jtj = transposedProduct(j, j)
             for chunk in [3] {   // with B = 7: chunks of 3, 3 and 1 rows
                 var accumulated = Matrix<Double>.zeros(rows: p, columns: p)
