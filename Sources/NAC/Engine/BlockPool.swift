@@ -33,7 +33,9 @@ final class BlockPool: Sendable {
             }
             if let reused, let p = UnsafeMutableRawPointer(bitPattern: reused) { return p }
         }
-        return .allocate(byteCount: bytes, alignment: 64)
+        let fresh = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        HugePages.advise(fresh, bytes: bytes)
+        return fresh
     }
 
     func give(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
