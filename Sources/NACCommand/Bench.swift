@@ -82,7 +82,7 @@ struct BenchScores: ParsableCommand {
         }
         let n = configuration.engineThreads
         var header = ["workload", "B", "dtype", "P", "per-sample loop", "batched", "batched (fresh)", "speed-up", "floor", "batched/floor"]
-        if n > 1 { header += ["batched, \(n) thr", "floor, \(n) thr", "ratio, \(n) thr"] }
+        if n > 1 { header += ["batched, \(n) thr", "fresh, \(n) thr", "floor, \(n) thr", "ratio, \(n) thr"] }
         var rows = [header]
         for r in results {
             var row = [r.workload.id, String(r.batchSize), r.scalarType.rawValue, String(r.parameterCount),
@@ -90,10 +90,11 @@ struct BenchScores: ParsableCommand {
                        Self.time(r.batchedSeconds), Self.time(r.batchedFreshSeconds),
                        String(format: "%.1f×", r.speedUp), Self.time(r.floorSeconds), String(format: "%.2f×", r.overFloor)]
             if n > 1 {
-                if let t = r.threadedBatchedSeconds, let f = r.threadedFloorSeconds, let q = r.threadedOverFloor {
-                    row += [Self.time(t), Self.time(f), String(format: "%.2f×", q)]
+                if let t = r.threadedBatchedSeconds, let fresh = r.threadedFreshSeconds, let f = r.threadedFloorSeconds,
+                   let q = r.threadedOverFloor {
+                    row += [Self.time(t), Self.time(fresh), Self.time(f), String(format: "%.2f×", q)]
                 } else {
-                    row += ["–", "–", "–"]
+                    row += ["–", "–", "–", "–"]
                 }
             }
             rows.append(row)
@@ -109,7 +110,7 @@ struct BenchScores: ParsableCommand {
         print("")
         print("* per-sample loop timed on the first \(configuration.loopSampleLimit) samples and scaled to B.")
         print("batched: one per-sample Jacobian call into a reused B × P buffer, 1 thread; fresh: into a new buffer; floor: filling the reused buffer, 1 thread.")
-        if n > 1 { print("\(n) thr: the same batched call and floor with the rows split over \(n) threads (the engine uses threads by default from 8 MiB of Jacobian or 2048 rows).") }
+        if n > 1 { print("\(n) thr: the same batched calls and floor with the rows split over \(n) threads (the engine uses threads by default from 8 MiB of Jacobian or 2048 rows).") }
         print("Medians of \(configuration.repetitions) runs (at most 3 for Jacobians over 256 MiB, 2 over 1 GiB); BLAS threads: \(LinearAlgebra.threadCount); total \(String(format: "%.0f", Date().timeIntervalSince(start))) s.")
     }
 }

@@ -12,8 +12,8 @@
 ///   into a newly allocated matrix each time (page faults included).
 /// - **floor**: filling the reused B × P buffer with a constant, measured in the same run: no
 ///   implementation can produce Ψ faster than it can write it.
-/// - With `engineThreads` > 1, also **batched** and **floor** on that many threads (rows split
-///   the same way for both): writing memory from two cores is faster than from one, so the
+/// - With `engineThreads` > 1, also **batched**, **batched (fresh)** and **floor** on that many
+///   threads (rows split the same way): writing memory from two cores is faster than from one, so the
 ///   threaded batched time is compared with the threaded floor.
 /// The single-thread figures pass `threadCount: 1` explicitly, whatever `EngineThreads` says.
 /// Each time is the median of the runs (of the whole loop for the loop time); large cases use
@@ -83,8 +83,10 @@ public enum ScoreBenchmark {
         public var floorSeconds: Double
         /// The threads of the threaded figures (1 when none were measured).
         public var threads: Int
-        /// Batched into the reused buffer and the floor on `threads` threads (nil when `threads` is 1).
+        /// Batched into the reused buffer, into a fresh buffer, and the floor on `threads`
+        /// threads (nil when `threads` is 1).
         public var threadedBatchedSeconds: Double?
+        public var threadedFreshSeconds: Double?
         public var threadedFloorSeconds: Double?
         public var repetitions: Int
 
@@ -133,12 +135,17 @@ public enum ScoreBenchmark {
 
         // Threaded, alternating the floor and the Jacobian so that both see the same machine.
         let threads = min(configuration.engineThreads, batchSize)
-        var threadedFloor = [Double](), threadedBatched = [Double]()
+        var threadedFloor = [Double](), threadedBatched = [Double](), threadedFresh = [Double]()
         if threads > 1 {
             c.batchedScores(into: &buffer, threadCount: threads)
             for r in 0..<reps {
                 threadedFloor.append(seconds { c.fill(&buffer, with: S(r), threadCount: threads) })
                 threadedBatched.append(seconds { c.batchedScores(into: &buffer, threadCount: threads) })
+            }
+            for _ in 0..<reps {
+                var m: Matrix<S>? = nil
+                threadedFresh.append(seconds { m = c.batchedScoresIntoFreshBuffer(threadCount: threads) })
+                precondition(m?.rows == batchSize)
             }
         }
 
@@ -163,6 +170,7 @@ public enum ScoreBenchmark {
                       batchedSeconds: median(batched), batchedFreshSeconds: median(fresh),
                       floorSeconds: median(floor), threads: threads > 1 ? threads : 1,
                       threadedBatchedSeconds: threads > 1 ? median(threadedBatched) : nil,
+                      threadedFreshSeconds: threads > 1 ? median(threadedFresh) : nil,
                       threadedFloorSeconds: threads > 1 ? median(threadedFloor) : nil, repetitions: reps)
     }
 

@@ -40,10 +40,11 @@ import Testing
         var two = config
         two.engineThreads = 2
         let threaded = ScoreBenchmark.run(two)
-        #expect(threaded.allSatisfy { $0.threads == 2 && ($0.threadedBatchedSeconds ?? 0) > 0 && ($0.threadedFloorSeconds ?? 0) > 0 })
+        #expect(threaded.allSatisfy { $0.threads == 2 && ($0.threadedBatchedSeconds ?? 0) > 0 && ($0.threadedFloorSeconds ?? 0) > 0
+                                      && ($0.threadedFreshSeconds ?? 0) > 0 })
         var one = config
         one.engineThreads = 1
-        #expect(ScoreBenchmark.run(one).allSatisfy { $0.threads == 1 && $0.threadedBatchedSeconds == nil && $0.threadedOverFloor == nil })
+        #expect(ScoreBenchmark.run(one).allSatisfy { $0.threads == 1 && $0.threadedBatchedSeconds == nil && $0.threadedFreshSeconds == nil && $0.threadedOverFloor == nil })
         // The loop baseline computes the same rows as the batched call.
         let c = ScoreBenchmarkCase<Double>(workload: .w2, batchSize: 3)
         var loop = c.makeScoreBuffer(), batched = c.makeScoreBuffer()
