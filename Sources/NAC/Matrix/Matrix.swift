@@ -62,9 +62,9 @@ public struct Matrix<Scalar: NACScalar>: Sendable {
     }
 
     /// A matrix whose elements are written by `initializer` before first use: the storage is
-    /// never zero-filled, so a large result costs one pass of writes. Storage of 4 MiB and more
-    /// is backed by 2 MiB pages where the system allows (`HugePages`), so first writes fault
-    /// once per 2 MiB instead of once per 4 KiB.
+    /// never zero-filled, so a large result costs one pass of writes. Storage of 4 to 256 MiB is
+    /// backed by 2 MiB pages where the system allows (`HugePages`), so first writes fault once
+    /// per 2 MiB instead of once per 4 KiB.
     /// `initializer` must write all `rows * columns` elements.
     public init(
         rows: Int, columns: Int,

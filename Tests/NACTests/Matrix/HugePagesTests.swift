@@ -44,10 +44,17 @@ import Testing
         #expect(hugeKiB >= 14 * 2048, "\(hugeKiB) KiB of huge pages behind a 32 MiB matrix (mode \(mode))")
     }
 
-    @Test func smallMatricesAreLeftAlone() {
+    @Test func smallAndHugeMatricesAreLeftAlone() throws {
         // Below 4 MiB nothing is advised; the buffer works the same either way.
         let m = Matrix<Float>(rows: 100, columns: 100) { buffer in buffer.initialize(repeating: 2) }
         #expect(m.elements.allSatisfy { $0 == 2 })
-        #expect(HugePages.minimumBytes == 4 << 20 && HugePages.pageBytes == 2 << 20)
+        #expect(HugePages.minimumBytes == 4 << 20 && HugePages.maximumBytes == 256 << 20 && HugePages.pageBytes == 2 << 20)
+        // Above 256 MiB neither (a first call would pay for compacting memory): 264 MiB of Float.
+        let big = Matrix<Float>(rows: 1056, columns: 65536) { buffer in buffer.initialize(repeating: 1) }
+        #expect(big[1055, 65535] == 1)
+        guard let mode = Self.transparentHugePageMode, mode == "madvise" else { return }   // "always" maps them anyway
+        let address = big.elements.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress!) }
+        let hugeKiB = try #require(Self.anonymousHugePageKiB(containing: address + UInt(128 << 20)))
+        #expect(hugeKiB == 0, "\(hugeKiB) KiB of huge pages behind an unadvised 264 MiB matrix")
     }
 }
