@@ -19,7 +19,8 @@ func runTrainingTests(_ h: inout Harness) {
         let reduction = DataParallelReduction<Double>(world: world)
         let made = try NaturalPolicyGradientFactory.makeDataParallelLearner(
             specification: spec, environmentSeed: RankSeed.seed(3, rank: world.rank), reduction: reduction)
-        guard var learner = made as? NaturalPolicyGradient<CategoricalPolicy<Double>, AnyEnvironment<Double>> else {
+        guard var learner = (made as? SpecializedLearner<Double>)?.wrapped
+                as? NaturalPolicyGradient<CategoricalPolicy<Double>, AnyEnvironment<Double>> else {
             return "unexpected learner type \(type(of: made))"
         }
         guard try world.isIdenticalOnAllRanks(learner.policy.parameters) else { return "initial θ differs between ranks" }

@@ -22,7 +22,9 @@ public enum NaturalPolicyGradientFactory {
         return c
     }
 
-    /// `NaturalPolicyGradient` for the specification.
+    /// `NaturalPolicyGradient` for the specification, as a `SpecializedLearner` (compiled for
+    /// `Float` and `Double`).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public static func makeLearner<Scalar: NACScalar>(
         specification: LearnerSpecification, as _: Scalar.Type = Scalar.self
     ) throws(TrainingError) -> any Learner<Scalar> {
@@ -31,11 +33,12 @@ public enum NaturalPolicyGradientFactory {
         let c: NaturalPolicyGradientConfiguration<Scalar> = configuration(for: specification)
         switch try specification.resolvedPolicyKind(for: env.actionSpace) {
         case .categorical:
-            return try NaturalPolicyGradient(policy: categorical(specification, env), environment: env, configuration: c)
+            return SpecializedLearner(try NaturalPolicyGradient(policy: categorical(specification, env), environment: env, configuration: c))
         case .gaussian:
-            return try NaturalPolicyGradient(policy: gaussian(specification, env), environment: env, configuration: c)
+            return SpecializedLearner(try NaturalPolicyGradient(policy: gaussian(specification, env), environment: env, configuration: c))
         case .stateDependentGaussian:
-            return try NaturalPolicyGradient(policy: stateDependentGaussian(specification, env), environment: env, configuration: c)
+            return SpecializedLearner(try NaturalPolicyGradient(policy: stateDependentGaussian(specification, env), environment: env,
+                                                                configuration: c))
         }
     }
 
@@ -43,6 +46,8 @@ public enum NaturalPolicyGradientFactory {
     /// baseline) seeded from `environmentSeed` instead of the specification's seed — the policy
     /// still starts from the specification's seed — and with `reduction` for data-parallel
     /// training: every participant builds the same initial θ and steps its own environments.
+    /// A `SpecializedLearner` (compiled for `Float` and `Double`).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public static func makeDataParallelLearner<Scalar: NACScalar>(
         specification: LearnerSpecification, environmentSeed: UInt64,
         reduction: any NaturalGradientReduction<Scalar>
@@ -54,7 +59,7 @@ public enum NaturalPolicyGradientFactory {
         func make<P: Policy & PersistableModel>(_ policy: P) throws(TrainingError) -> any Learner<Scalar> where P.Scalar == Scalar {
             var learner = try NaturalPolicyGradient(policy: policy, environment: env, configuration: c)
             learner.reduction = reduction
-            return learner
+            return SpecializedLearner(learner)
         }
         switch try specification.resolvedPolicyKind(for: env.actionSpace) {
         case .categorical: return try make(categorical(specification, env))
@@ -64,7 +69,8 @@ public enum NaturalPolicyGradientFactory {
     }
 
     /// `ReplayNaturalPolicyGradient` for the specification (the batch size sets the steps
-    /// collected per iteration).
+    /// collected per iteration). A `SpecializedLearner` (compiled for `Float` and `Double`).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public static func makeReplayLearner<Scalar: NACScalar>(
         specification: LearnerSpecification, as _: Scalar.Type = Scalar.self
     ) throws(TrainingError) -> any Learner<Scalar> {
@@ -74,11 +80,14 @@ public enum NaturalPolicyGradientFactory {
         c.base = configuration(for: specification, base: c.base)
         switch try specification.resolvedPolicyKind(for: env.actionSpace) {
         case .categorical:
-            return try ReplayNaturalPolicyGradient(policy: categorical(specification, env), environment: env, configuration: c)
+            return SpecializedLearner(try ReplayNaturalPolicyGradient(policy: categorical(specification, env), environment: env,
+                                                                      configuration: c))
         case .gaussian:
-            return try ReplayNaturalPolicyGradient(policy: gaussian(specification, env), environment: env, configuration: c)
+            return SpecializedLearner(try ReplayNaturalPolicyGradient(policy: gaussian(specification, env), environment: env,
+                                                                      configuration: c))
         case .stateDependentGaussian:
-            return try ReplayNaturalPolicyGradient(policy: stateDependentGaussian(specification, env), environment: env, configuration: c)
+            return SpecializedLearner(try ReplayNaturalPolicyGradient(policy: stateDependentGaussian(specification, env),
+                                                                      environment: env, configuration: c))
         }
     }
 

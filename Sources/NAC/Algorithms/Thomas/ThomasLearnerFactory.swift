@@ -44,7 +44,8 @@ public enum ThomasLearnerFactory {
     }
 
     /// A learner for `algorithm` with the given policy and baseline features (`nil`: a
-    /// constant baseline; eNAC has its own constant column and ignores them).
+    /// constant baseline; eNAC has its own constant column and ignores them), wrapped in a
+    /// `SpecializedLearner` (compiled for `E` and `P` where this is called with concrete types).
     /// - Throws: `AlgorithmError` (unknown name, invalid hyper-parameter, policy mismatch).
     public static func make<E: Environment, P: Policy & PersistableModel>(
         algorithm: String, environment: E, policy: P, features: BaselineFeatures<E.Scalar>? = nil,
@@ -53,23 +54,31 @@ public enum ThomasLearnerFactory {
         let phi = features ?? .constant
         switch try Self.algorithm(named: algorithm) {
         case .nacLSTD:
-            return try NACLSTD(environment: environment, policy: policy, features: phi, configuration: configuration, seed: seed)
+            return SpecializedLearner(try NACLSTD(
+                environment: environment, policy: policy, features: phi, configuration: configuration, seed: seed))
         case .enac:
-            return try EpisodicNAC(environment: environment, policy: policy, configuration: configuration, seed: seed)
+            return SpecializedLearner(try EpisodicNAC(
+                environment: environment, policy: policy, configuration: configuration, seed: seed))
         case .enac2:
-            return try ENAC2(environment: environment, policy: policy, features: phi, configuration: configuration, seed: seed)
+            return SpecializedLearner(try ENAC2(
+                environment: environment, policy: policy, features: phi, configuration: configuration, seed: seed))
         case .nacS:
-            return try NACS(environment: environment, policy: policy, features: phi, configuration: configuration, seed: seed)
+            return SpecializedLearner(try NACS(
+                environment: environment, policy: policy, features: phi, configuration: configuration, seed: seed))
         case .inac:
-            return try INAC(environment: environment, policy: policy, features: phi, configuration: configuration, seed: seed)
+            return SpecializedLearner(try INAC(
+                environment: environment, policy: policy, features: phi, configuration: configuration, seed: seed))
         case .bhatnagar:
-            return try BhatnagarNAC(environment: environment, policy: policy, features: phi, configuration: configuration, seed: seed)
+            return SpecializedLearner(try BhatnagarNAC(
+                environment: environment, policy: policy, features: phi, configuration: configuration, seed: seed))
         }
     }
 
     /// A learner for `algorithm` with the default policy and baseline features for the
     /// environment (see the type's overview). For `drifting-target` the configuration's
-    /// `trainableParameters` defaults to the mean only.
+    /// `trainableParameters` defaults to the mean only. Compiled for `AnyEnvironment<Float>`
+    /// and `AnyEnvironment<Double>` (what `nac train` passes), so that its learners are.
+    @_specialize(where E == AnyEnvironment<Double>) @_specialize(where E == AnyEnvironment<Float>)
     public static func make<E: Environment>(
         algorithm: String, environment: E, configuration: ThomasConfiguration<E.Scalar> = .init(), seed: UInt64 = 0
     ) throws(AlgorithmError) -> any Learner<E.Scalar> {
