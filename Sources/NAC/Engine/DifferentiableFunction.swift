@@ -139,6 +139,33 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
         return Gradient(value: g.value, parameters: g.parameters, inputs: g.inputs)
     }
 
+    /// Reverse mode with weights that depend on the output: records the computation once, asks
+    /// `outputWeights` for ω given the output (B × k, returning the same shape), then runs one
+    /// reverse pass for the gradient of Σ_b Σ_k ω_bk out_bk. This is the gradient of a loss
+    /// ℓ(out) whose derivative needs the output — a squared error ½ Σ_b (out_b − y_b)² / B has
+    /// ω_b = (out_b − y_b) / B — at one forward pass instead of the two of `evaluate` followed by
+    /// `gradient`.
+    /// - Complexity: about 2–3× the cost of `evaluate`.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
+    public func gradient(
+        at theta: [Scalar], inputs: [Matrix<Scalar>], outputWeights: (_ output: Matrix<Scalar>) -> Matrix<Scalar>
+    ) -> Gradient {
+        let b = batchSize(of: inputs)
+        let r = record(theta, inputs: inputs, rows: 0..<b)
+        let tape = r.tape, out = r.output
+        let outNode = tape.nodes[out.index]
+        let value = out.value
+        let seed = seedBlock(outputWeights(value), rows: outNode.value.rows, columns: outNode.value.columns,
+                             name: "outputWeights")
+        var gradient = [Scalar](repeating: 0, count: parameterCount)
+        gradient.withUnsafeMutableBufferPointer { g in
+            let context = ReverseContext(tape: tape, mode: .reduced, carriesTangents: false, target: g.baseAddress,
+                                         tangentTarget: nil, targetRowStride: 0)
+            if outNode.needsAdjoint { context.run(output: out.index, seed: seed, seedTangent: nil) }
+        }
+        return Gradient(value: value, parameters: gradient, inputs: [])
+    }
+
     /// The result of a forward-over-reverse pass in the reduced mode.
     public struct GradientWithTangent: Sendable {
         public var value: Matrix<Scalar>

@@ -35,6 +35,24 @@ extension ValueFunction {
                               outputWeights: weights.map { Matrix(column: $0) }).parameters
     }
 
+    /// The values V(s_b) and Σ_b w_b ∇θ V(s_b) with weights computed from the values by
+    /// `weights` (given B values, returning B weights), at one forward and one reverse pass: for
+    /// example the gradient of ½ Σ_b (V(s_b) − y_b)² / B, with w_b = (V(s_b) − y_b) / B.
+    public func valuesAndGradient(
+        observations: Matrix<Scalar>, weights: ([Scalar]) -> [Scalar]
+    ) -> (values: [Scalar], gradient: [Scalar]) {
+        precondition(observations.columns == observationDimension,
+                     "ValueFunction.valuesAndGradient: observations have \(observations.columns) columns, expected \(observationDimension)")
+        if observations.rows == 0 { return ([], [Scalar](repeating: 0, count: parameterCount)) }
+        let rows = observations.rows
+        let g = value.gradient(at: parameters, inputs: [observations]) { output in
+            let w = weights(output.elements)
+            precondition(w.count == rows, "ValueFunction.valuesAndGradient: \(w.count) weights for \(rows) rows")
+            return Matrix(column: w)
+        }
+        return (g.value.elements, g.parameters)
+    }
+
     /// ∇θ V(s_b) for every row: the B × P per-sample Jacobian, in one engine call.
     public func perSampleGradients(observations: Matrix<Scalar>) -> Matrix<Scalar> {
         precondition(observations.columns == observationDimension,

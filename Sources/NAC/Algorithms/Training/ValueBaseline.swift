@@ -75,9 +75,10 @@ public struct ValueBaseline<Scalar: NACScalar>: Sendable {
                     }
                 }
                 let batch = Matrix(rows: count, columns: d, elements: x)
-                let v = critic.values(observations: batch)
-                let weights = (0..<count).map { (v[$0] - y[$0]) / Scalar(count) }
-                let g = critic.gradient(observations: batch, weights: weights)
+                // ½ Σ (V − y)² / count: one forward and one reverse pass.
+                let g = critic.valuesAndGradient(observations: batch) { v in
+                    (0..<count).map { (v[$0] - y[$0]) / Scalar(count) }
+                }.gradient
                 var theta = critic.parameters
                 optimizer.step(&theta, gradient: g)
                 critic.parameters = theta
