@@ -60,6 +60,7 @@ extension DifferentiableFunction {
         precondition(jacobian.rows == b && jacobian.columns == parameterCount,
                      "perSampleJacobian: jacobian is \(jacobian.rows) × \(jacobian.columns) but the batch and θ need \(b) × \(parameterCount)")
         if let threadCount { precondition(threadCount >= 1, "perSampleJacobian: threadCount \(threadCount) (at least 1)") }
+        if b == 0 { return Matrix(rows: 0, columns: 1, elements: []) }
         let p = parameterCount
         let totalBytes = b * p * MemoryLayout<Scalar>.stride
         let automatic = EngineThreads.automaticCount(rows: b, bytes: totalBytes)

@@ -68,3 +68,23 @@ import Testing
         await #expect(processExitsWith: .failure) { EngineThreads.maximum = 0 }
     }
 }
+
+/// Empty batches and functions without parameters, on one thread and several.
+@Suite struct PerSampleJacobianEdgeShapeTests {
+    @Test func emptyBatchAndNoParameters() throws {
+        let w = ParameterSlice(offset: 0, rows: 1, columns: 2)
+        let f = DifferentiableFunction<Double>(parameterCount: 2) { tape, x in tape.dense(x[0], weight: w) }
+        for threads in [1, 2] {
+            var empty = Matrix<Double>(rows: 0, columns: 2, elements: [])
+            let values = try f.perSampleJacobian(at: [1, 2], inputs: [Matrix(rows: 0, columns: 2, elements: [])],
+                                                 into: &empty, threadCount: threads)
+            #expect(values.rows == 0 && values.columns == 1)
+        }
+        let constant = DifferentiableFunction<Double>(parameterCount: 0) { _, x in x[0].squared().sumAlongFeatures() }
+        let x = Matrix<Double>([[1, 2], [3, 4], [5, 6]])
+        for threads in [1, 2] {
+            let r = try constant.perSampleJacobian(at: [], inputs: [x], threadCount: threads)
+            #expect(r.jacobian.rows == 3 && r.jacobian.columns == 0 && r.values.elements == [5, 25, 61])
+        }
+    }
+}
