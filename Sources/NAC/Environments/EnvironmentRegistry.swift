@@ -60,6 +60,7 @@ public enum EnvironmentRegistry {
 
     /// The environment called `name`, with `Scalar` observations and rewards.
     /// - Throws: `.unknownEnvironment` listing the known names.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public static func make<Scalar: NACScalar>(
         _ name: String, as _: Scalar.Type = Scalar.self
     ) throws(EnvironmentError) -> AnyEnvironment<Scalar> {

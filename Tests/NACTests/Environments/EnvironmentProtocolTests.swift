@@ -102,5 +102,24 @@ import Testing
         // Wrapping an AnyEnvironment does not nest.
         let twice = AnyEnvironment(erased)
         #expect(twice.base is Acrobot<Double>)
+        #expect(erased.name == plain.name && erased.timeLimit == plain.timeLimit && erased.elapsedSteps == plain.elapsedSteps
+                && erased.needsReset == plain.needsReset && erased.actionSpace == plain.actionSpace
+                && erased.observationSpace == plain.observationSpace)
+    }
+
+    /// Copies of an `AnyEnvironment` are independent (its wrapped state is copied on write), as
+    /// copies of the environment itself are.
+    @Test func typeErasedCopiesAreIndependent() throws {
+        var original = try EnvironmentRegistry.make("cartpole", as: Double.self)
+        _ = original.reset(seed: 5)
+        for _ in 0..<3 { _ = try original.step(.discrete(1)) }
+        var copy = original
+        var bare = try #require(original.base as? CartPole<Double>)
+        let first = try original.step(.discrete(0))
+        #expect(copy.elapsedSteps == 3 && original.elapsedSteps == 4, "the copy moved with the original")
+        #expect(try copy.step(.discrete(0)) == first)
+        #expect(try bare.step(.discrete(0)) == first)
+        _ = copy.reset(seed: 9)
+        #expect(original.elapsedSteps == 4 && copy.elapsedSteps == 0)
     }
 }
