@@ -95,8 +95,8 @@ public struct ScoreBenchmarkCase<Scalar: NACScalar>: Sendable {
             if threadCount == 1 { Scalar.fill(base, count: b.count, with: value); return }   // one pass
             nonisolated(unsafe) let shared = base
             DispatchQueue.concurrentPerform(iterations: threadCount) { t in
-                let first = t * rows / threadCount, end = (t + 1) * rows / threadCount
-                Scalar.fill(shared + first * columns, count: (end - first) * columns, with: value)
+                let range = EngineThreads.rows(ofThread: t, of: threadCount, rows: rows)
+                Scalar.fill(shared + range.lowerBound * columns, count: range.count * columns, with: value)
             }
         }
     }

@@ -88,7 +88,7 @@ extension DifferentiableFunction {
                 if threads == 1 { return evaluate(0..<b).map { .failure($0) } ?? .success(()) }
                 let failure = Mutex<DifferentiationError?>(nil)
                 DispatchQueue.concurrentPerform(iterations: threads) { t in
-                    if let error = evaluate((t * b / threads)..<((t + 1) * b / threads)) {
+                    if let error = evaluate(EngineThreads.rows(ofThread: t, of: threads, rows: b)) {
                         failure.withLock { $0 = $0 ?? error }
                     }
                 }

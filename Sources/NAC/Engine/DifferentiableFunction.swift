@@ -146,24 +146,11 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     /// ω_b = (out_b − y_b) / B — at one forward pass instead of the two of `evaluate` followed by
     /// `gradient`.
     /// - Complexity: about 2–3× the cost of `evaluate`.
-    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func gradient(
         at theta: [Scalar], inputs: [Matrix<Scalar>], outputWeights: (_ output: Matrix<Scalar>) -> Matrix<Scalar>
     ) -> Gradient {
-        let b = batchSize(of: inputs)
-        let r = record(theta, inputs: inputs, rows: 0..<b)
-        let tape = r.tape, out = r.output
-        let outNode = tape.nodes[out.index]
-        let value = out.value
-        let seed = seedBlock(outputWeights(value), rows: outNode.value.rows, columns: outNode.value.columns,
-                             name: "outputWeights")
-        var gradient = [Scalar](repeating: 0, count: parameterCount)
-        gradient.withUnsafeMutableBufferPointer { g in
-            let context = ReverseContext(tape: tape, mode: .reduced, carriesTangents: false, target: g.baseAddress,
-                                         tangentTarget: nil, targetRowStride: 0)
-            if outNode.needsAdjoint { context.run(output: out.index, seed: seed, seedTangent: nil) }
-        }
-        return Gradient(value: value, parameters: gradient, inputs: [])
+        let g = reverse(at: theta, inputs: inputs, outputWeights: { outputWeights($0) })
+        return Gradient(value: g.value, parameters: g.parameters, inputs: g.inputs)
     }
 
     /// The result of a forward-over-reverse pass in the reduced mode.
@@ -187,9 +174,21 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
     /// product H v of the scalar Σ ω out; with θ̇ = 0 and ẋ given it is ∇θ Σ_b ω_b (∇ₓ out_b · ẋ_b),
     /// the gradient of a loss term that contains ∂out/∂x.
     /// - Complexity: about 4–6× the cost of `evaluate`.
-    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func gradientWithTangent(
         at theta: [Scalar], inputs: [Matrix<Scalar>], outputWeights: Matrix<Scalar>? = nil,
+        outputWeightsTangent: Matrix<Scalar>? = nil,
+        parameterDirection: [Scalar]? = nil, inputDirections: [Matrix<Scalar>?]? = nil,
+        inputGradients: Bool = false
+    ) -> GradientWithTangent {
+        reverse(at: theta, inputs: inputs, outputWeights: { _ in outputWeights }, outputWeightsTangent: outputWeightsTangent,
+                parameterDirection: parameterDirection, inputDirections: inputDirections, inputGradients: inputGradients)
+    }
+
+    /// The reduced-mode reverse pass behind `gradient` and `gradientWithTangent`: records once,
+    /// then takes ω from `outputWeights` given the output (nil: ones).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
+    func reverse(
+        at theta: [Scalar], inputs: [Matrix<Scalar>], outputWeights: (Matrix<Scalar>) -> Matrix<Scalar>?,
         outputWeightsTangent: Matrix<Scalar>? = nil,
         parameterDirection: [Scalar]? = nil, inputDirections: [Matrix<Scalar>?]? = nil,
         inputGradients: Bool = false
@@ -199,7 +198,9 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
                        inputDirections: inputDirections, rows: 0..<b, inputAdjoints: inputGradients)
         let tape = r.tape, out = r.output
         let outNode = tape.nodes[out.index]
-        let seed = seedBlock(outputWeights, rows: outNode.value.rows, columns: outNode.value.columns, name: "outputWeights")
+        let value = out.value
+        let seed = seedBlock(outputWeights(value), rows: outNode.value.rows, columns: outNode.value.columns,
+                             name: "outputWeights")
         let seedTangent = outputWeightsTangent.map {
             seedBlock($0, rows: outNode.value.rows, columns: outNode.value.columns, name: "outputWeightsTangent")
         }
@@ -227,7 +228,7 @@ public struct DifferentiableFunction<Scalar: NACScalar>: Sendable {
             }
         }
         return GradientWithTangent(
-            value: out.value, valueTangent: out.tangent ?? .zeros(rows: out.rows, columns: out.columns),
+            value: value, valueTangent: out.tangent ?? .zeros(rows: out.rows, columns: out.columns),
             parameters: gradient,
             parametersTangent: carries ? gradientTangent : [Scalar](repeating: 0, count: parameterCount),
             inputs: inputAdjoints, inputsTangent: inputAdjointTangents)

@@ -34,6 +34,12 @@ public enum EngineThreads {
         }
     }
 
+    /// The contiguous rows thread `thread` of `threadCount` takes out of `rows`: sizes differ by at
+    /// most one, in order.
+    public static func rows(ofThread thread: Int, of threadCount: Int, rows: Int) -> Range<Int> {
+        (thread * rows / threadCount)..<((thread + 1) * rows / threadCount)
+    }
+
     /// The thread count for a per-sample Jacobian of `rows` rows and `bytes` bytes: `maximum`
     /// from `minimumParallelBytes` or `minimumParallelRows` on, 1 below both, and never fewer
     /// than `minimumRowsPerThread` rows per thread.

@@ -17,6 +17,9 @@ import Testing
         #expect(EngineThreads.automaticCount(rows: 127, bytes: 1 << 30) == 1)
         #expect(EngineThreads.automaticCount(rows: 128, bytes: 1 << 30) == min(maximum, 2))
         #expect(EngineThreads.automaticCount(rows: 10, bytes: 1 << 30) == 1)
+        // Thread ranges tile the rows in order, sizes within one of each other.
+        #expect((0..<3).map { EngineThreads.rows(ofThread: $0, of: 3, rows: 7) } == [0..<2, 2..<4, 4..<7])
+        #expect((0..<4).map { EngineThreads.rows(ofThread: $0, of: 4, rows: 2) } == [0..<0, 0..<1, 1..<1, 1..<2])
     }
 
     /// W1 at B = 256 (11.7 MB in Double) takes the automatic threads; every row equals the
