@@ -1,13 +1,3 @@
-/// Bytes of per-sample Jacobian above which the engine writes it with streaming stores: 8 MiB,
-/// a quarter of the L3 cache of this project's VMs (32 MiB; the C library's
-/// `sysconf(_SC_LEVEL3_CACHE_SIZE)` reports 320 MiB there, so it is not consulted). Measured in
-/// context (`nac bench scores`, W1, one thread, thresholds alternated three times in one run):
-/// with 16 MiB, the 11.7 MB Jacobians (float64 B = 256, float32 B = 512) took 1.07–1.21 and
-/// 1.13–1.50 ms; streamed from 8 MiB, 0.78–0.83 and 0.82–0.93 ms. Streaming the 5.8 MB ones too
-/// (a 4 MiB threshold) made float64 B = 128 1.3–1.5× slower. The kernel alone, with nothing else
-/// competing for the cache, still prefers cached stores at 11.7 MB; a whole evaluation does not.
-let jacobianStreamingThresholdBytes = 8 << 20
-
 /// The state of one reverse pass: adjoints (and, under forward-over-reverse, adjoint tangents)
 /// per node, and where parameter adjoints go.
 ///
@@ -47,7 +37,7 @@ final class ReverseContext<Scalar: NACScalar> {
 
     /// Per-sample mode with a Jacobian of `jacobianStreamingThresholdBytes` or more: write it with
     /// streaming (non-temporal) stores, which go straight to memory without first reading each
-    /// line. Below that, ordinary stores into cache are faster (see the threshold's measurements).
+    /// line. Below that, ordinary stores into cache are faster (`LastLevelCache.streamingThresholdBytes`).
     /// The size is the whole Jacobian's when this pass writes part of one (`jacobianBytes`): rows
     /// written in chunks or by several threads do not stay in cache either.
     var streamsJacobian: Bool {

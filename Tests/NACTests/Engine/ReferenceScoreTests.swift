@@ -57,7 +57,7 @@ import Testing
     }
 }
 
-/// A Jacobian large enough (beyond `jacobianStreamingThresholdBytes`, 8 MiB) to take
+/// A Jacobian large enough (beyond `jacobianStreamingThresholdBytes`, 16 MiB here) to take
 /// the streaming-store path equals the same Jacobian computed in small chunks of its own
 /// (plain stores), and the same again written by two threads (each streaming its half).
 @Suite struct StreamingJacobianTests {
