@@ -359,4 +359,45 @@ import Testing
                     f.fisherVectorProduct(at: theta, inputs: [x], vector: v, sampleWeights: weights),
                     within: EngineTolerance.reference, "F v with scaled weights")
     }
+
+    // MARK: Bias placement
+
+    /// Per-sample Jacobian columns of dense-layer biases wherever the layout puts them: a bias
+    /// stored before its weight, one separated from it by another parameter, one shared by two
+    /// layers (its columns accumulate), and the usual weight-then-bias; on one thread and split
+    /// over two, each row against the gradient of its sample alone, and in every engine mode.
+    @Test(arguments: ["before", "separated", "shared", "after"])
+    func everyBiasPlacementGivesTheSameJacobian(_ placement: String) throws {
+        var p = ParameterBuilder(seed: 77)
+        let w1: ParameterSlice, b1: ParameterSlice, w2: ParameterSlice, b2: ParameterSlice
+        switch placement {
+        case "before":
+            b1 = p.vector(8); w1 = p.matrix(rows: 8, columns: 17); b2 = p.vector(8); w2 = p.matrix(rows: 8, columns: 8)
+        case "separated":
+            w1 = p.matrix(rows: 8, columns: 17); w2 = p.matrix(rows: 8, columns: 8); b1 = p.vector(8); b2 = p.vector(8)
+        case "shared":
+            w1 = p.matrix(rows: 8, columns: 17); b1 = p.vector(8); w2 = p.matrix(rows: 8, columns: 8); b2 = b1
+        default:
+            w1 = p.matrix(rows: 8, columns: 17); b1 = p.vector(8); w2 = p.matrix(rows: 8, columns: 8); b2 = p.vector(8)
+        }
+        let head = p.matrix(rows: 1, columns: 8)
+        let f = DifferentiableFunction<Double>(parameterCount: p.count) { tape, x in
+            let h1 = tape.dense(x[0], weight: w1, bias: b1).tanh()
+            let h2 = tape.dense(h1, weight: w2, bias: b2).tanh()
+            return tape.dense(h2, weight: head).sin()
+        }
+        var rng = Xoshiro256StarStar(seed: 78)
+        let batch = 9
+        let inputs = [rng.normalMatrix(batch, 17)]
+        for threads in [1, 2] {
+            var j = Matrix<Double>(rows: batch, columns: p.count, repeating: .nan)
+            try f.perSampleJacobian(at: p.theta, inputs: inputs, into: &j, threadCount: threads)
+            for b in 0..<batch {
+                let g = f.gradient(at: p.theta, inputs: inputs.map { $0.rows(b..<(b + 1)) }).parameters
+                expectClose(j.row(b), g, within: EngineTolerance.reference,
+                            "\(placement), \(threads) threads: J row \(b) vs the gradient of sample \(b)")
+            }
+        }
+        EngineModes.check(EngineCase(name: "bias \(placement)", function: f, theta: p.theta, inputs: inputs))
+    }
 }
