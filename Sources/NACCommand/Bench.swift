@@ -20,13 +20,17 @@ struct BenchScores: ParsableCommand {
         and scaled to B, marked *), the batched time (one per-sample Jacobian call into a reused \
         buffer), the same into a freshly allocated buffer, the speed-up (loop / batched), and \
         the batched time over the bandwidth floor (filling an already mapped B × P buffer, measured \
-        in the same run). With --engine-threads N > 1 (default: every core), the batched time and \
+        in the same run), and one plain batch gradient (one reduced reverse pass) with the batched \
+        time over it. With --engine-threads N > 1 (default: every core), the batched time and \
         the floor are also measured on N threads that split the rows (two cores write memory faster \
         than one). Times are medians of --repetitions runs (at most 3 for Jacobians over \
         256 MiB, 2 over 1 GiB). Cases whose Jacobian exceeds 2 GiB are skipped (W3, B = 4096, float64). \
         Progress goes to stderr, the table to stdout. Workloads (built in, as in workloads.json): \
         W1 Gaussian 17→64→64→6 (P = 5708), W2 categorical 4→32→2 (P = 226), \
-        W3 Gaussian 64→256→256→8 (P = 84496), W4 categorical 8→64→64→4 (P = 4996, not run by default).
+        W3 Gaussian 64→256→256→8 (P = 84496), W4 categorical 8→64→64→4 (P = 4996, not run by default). \
+        A summary closes the output: the engine issue's targets (≥ 100× the loop at B = 1024 on W1, \
+        ≤ 3× a batch gradient, ≤ 2× the floor for B ≥ 1024 and ≤ 3× at B = 256), each with its \
+        bound where it is missed (the loop over the floor; the forward pass alone over the floor).
         """)
 
     @Option(help: "Comma-separated workload ids (W1…W4).") var workloads: String = "W1,W2,W3"
@@ -81,14 +85,16 @@ struct BenchScores: ParsableCommand {
             note("[\(i)/\(n)] \(what) (" + String(format: "%.0f", Date().timeIntervalSince(start)) + " s elapsed)")
         }
         let n = configuration.engineThreads
-        var header = ["workload", "B", "dtype", "P", "per-sample loop", "batched", "batched (fresh)", "speed-up", "floor", "batched/floor"]
+        var header = ["workload", "B", "dtype", "P", "per-sample loop", "batched", "batched (fresh)", "speed-up", "floor", "batched/floor",
+                      "batch grad", "batched/grad"]
         if n > 1 { header += ["batched, \(n) thr", "fresh, \(n) thr", "floor, \(n) thr", "ratio, \(n) thr"] }
         var rows = [header]
         for r in results {
             var row = [r.workload.id, String(r.batchSize), r.scalarType.rawValue, String(r.parameterCount),
                        Self.time(r.loopSeconds) + (r.isLoopExtrapolated ? "*" : ""),
                        Self.time(r.batchedSeconds), Self.time(r.batchedFreshSeconds),
-                       String(format: "%.1f×", r.speedUp), Self.time(r.floorSeconds), String(format: "%.2f×", r.overFloor)]
+                       String(format: "%.1f×", r.speedUp), Self.time(r.floorSeconds), String(format: "%.2f×", r.overFloor),
+                       Self.time(r.batchGradientSeconds), String(format: "%.2f×", r.overBatchGradient)]
             if n > 1 {
                 if let t = r.threadedBatchedSeconds, let fresh = r.threadedFreshSeconds, let f = r.threadedFloorSeconds,
                    let q = r.threadedOverFloor {
@@ -109,8 +115,12 @@ struct BenchScores: ParsableCommand {
         }
         print("")
         print("* per-sample loop timed on the first \(configuration.loopSampleLimit) samples and scaled to B.")
-        print("batched: one per-sample Jacobian call into a reused B × P buffer, 1 thread; fresh: into a new buffer; floor: filling the reused buffer, 1 thread.")
+        print("batched: one per-sample Jacobian call into a reused B × P buffer, 1 thread; fresh: into a new buffer; floor: filling the reused buffer, 1 thread; batch grad: one plain batch gradient (one reduced reverse pass), 1 thread.")
         if n > 1 { print("\(n) thr: the same batched calls and floor with the rows split over \(n) threads (the engine uses threads by default from 8 MiB of Jacobian or 2048 rows).") }
+        print("")
+        print("Targets (issue 3):")
+        for line in ScoreBenchmark.targetSummary(results) { print("  " + line) }
+        print("")
         print("Medians of \(configuration.repetitions) runs (at most 3 for Jacobians over 256 MiB, 2 over 1 GiB); BLAS threads: \(LinearAlgebra.threadCount); total \(String(format: "%.0f", Date().timeIntervalSince(start))) s.")
     }
 }

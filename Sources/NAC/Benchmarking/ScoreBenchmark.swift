@@ -12,6 +12,9 @@
 ///   into a newly allocated matrix each time (page faults included).
 /// - **floor**: filling the reused B × P buffer with a constant, measured in the same run: no
 ///   implementation can produce Ψ faster than it can write it.
+/// - **batch gradient**: one plain batch gradient ∇θ Σ_b log π(a_b | s_b) (one reduced reverse
+///   pass, what a vanilla policy gradient costs); **forward**: the log-likelihoods alone (the
+///   forward pass every Jacobian computes first), both on one thread.
 /// - With `engineThreads` > 1, also **batched**, **batched (fresh)** and **floor** on that many
 ///   threads (rows split the same way): writing memory from two cores is faster than from one, so the
 ///   threaded batched time is compared with the threaded floor.
@@ -88,6 +91,9 @@ public enum ScoreBenchmark {
         public var threadedBatchedSeconds: Double?
         public var threadedFreshSeconds: Double?
         public var threadedFloorSeconds: Double?
+        /// One plain batch gradient, and the forward pass alone (1 thread).
+        public var batchGradientSeconds: Double
+        public var forwardSeconds: Double
         public var repetitions: Int
 
         public var speedUp: Double { loopSeconds / batchedSeconds }
@@ -98,6 +104,14 @@ public enum ScoreBenchmark {
             return t / f
         }
         public var isLoopExtrapolated: Bool { loopSamplesTimed < batchSize }
+        /// Batched (1 thread) over one batch gradient.
+        public var overBatchGradient: Double { batchedSeconds / batchGradientSeconds }
+        /// The loop over the floor: the largest speed-up over the loop that any implementation
+        /// writing Ψ at the floor's speed could reach.
+        public var loopOverFloor: Double { loopSeconds / floorSeconds }
+        /// The forward pass alone over the floor: a Jacobian computes it and then writes Ψ, so it
+        /// takes at least about (1 + this) floors with this engine's forward pass.
+        public var forwardOverFloor: Double { forwardSeconds / floorSeconds }
     }
 
     /// The median of the values.
@@ -164,6 +178,16 @@ public enum ScoreBenchmark {
         var loop = [Double]()
         for _ in 0..<reps { loop.append(seconds { c.perSampleLoop(inputs, rows: 0..<n, into: &buffer) }) }
 
+        // One batch gradient, and the forward pass alone, after a warm-up each.
+        var gradientLength = c.batchGradient().count
+        var gradient = [Double]()
+        for _ in 0..<reps { gradient.append(seconds { gradientLength = c.batchGradient().count }) }
+        precondition(gradientLength == workload.parameterCount)
+        var outputRows = c.forwardLogLikelihood().rows
+        var forward = [Double]()
+        for _ in 0..<reps { forward.append(seconds { outputRows = c.forwardLogLikelihood().rows }) }
+        precondition(outputRows == batchSize)
+
         return Result(workload: workload, batchSize: batchSize, scalarType: ScalarType.of(S.self),
                       parameterCount: workload.parameterCount,
                       loopSeconds: median(loop) * Double(batchSize) / Double(n), loopSamplesTimed: n,
@@ -171,7 +195,8 @@ public enum ScoreBenchmark {
                       floorSeconds: median(floor), threads: threads > 1 ? threads : 1,
                       threadedBatchedSeconds: threads > 1 ? median(threadedBatched) : nil,
                       threadedFreshSeconds: threads > 1 ? median(threadedFresh) : nil,
-                      threadedFloorSeconds: threads > 1 ? median(threadedFloor) : nil, repetitions: reps)
+                      threadedFloorSeconds: threads > 1 ? median(threadedFloor) : nil,
+                      batchGradientSeconds: median(gradient), forwardSeconds: median(forward), repetitions: reps)
     }
 
     /// Runs every case of the configuration that is not skipped, reporting each before it starts

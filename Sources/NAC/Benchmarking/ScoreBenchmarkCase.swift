@@ -66,6 +66,12 @@ public struct ScoreBenchmarkCase<Scalar: NACScalar>: Sendable {
         try! policy.scores(observations: observations, actions: actions, threadCount: threadCount)
     }
 
+    /// The log-likelihoods log π(a_b | s_b) alone (B × 1): the engine's forward pass, which every
+    /// per-sample Jacobian has to compute before writing anything.
+    public func forwardLogLikelihood() -> Matrix<Scalar> {
+        policy.logProbability.evaluate(at: policy.parameters, inputs: [observations, actions.engineInput])
+    }
+
     /// Per-sample inputs for the loop baseline: each row's observation and action as 1-row matrices.
     public func perSampleInputs(_ rows: Range<Int>) -> [[Matrix<Scalar>]] {
         let a = actions.engineInput

@@ -48,4 +48,44 @@ import Testing
             }
         }
     }
+
+    /// The aligned streaming path (rows on 16-byte boundaries, alternately 32-byte aligned and 16
+    /// bytes past one), with block rows of one vector, several, and 32-byte multiples plus a
+    /// 16-byte remainder; the columns after each block are left alone.
+    func checkAlignedStreaming<S: NACScalar>(_: S.Type, m: Int, n: Int) {
+        let rows = 6
+        let bytes = MemoryLayout<S>.stride
+        // Row stride ≡ 16 (mod 32) bytes: even rows 32-byte aligned, odd rows 16 past.
+        var stride = m * n + 1
+        while (stride * bytes) % 32 != 16 { stride += 1 }
+        let count = rows * stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * bytes, alignment: 64)
+        defer { raw.deallocate() }
+        let dst = raw.bindMemory(to: S.self, capacity: count)
+        dst.initialize(repeating: -7, count: count)
+        var rng = Xoshiro256StarStar(seed: UInt64(m * 100 + n))
+        let u = (0..<(rows * m)).map { _ in rng.normal(S.self) }
+        let v = (0..<(rows * n)).map { _ in rng.normal(S.self) }
+        let alpha: S = 1.25
+        u.withUnsafeBufferPointer { pu in
+            v.withUnsafeBufferPointer { pv in
+                S.outerProductRows(rows: rows, m: m, n: n, alpha: alpha, u: pu.baseAddress!, uRowStride: m,
+                                   v: pv.baseAddress!, vRowStride: n, accumulate: false, streaming: true,
+                                   into: dst, dstRowStride: stride)
+            }
+        }
+        for b in 0..<rows {
+            for k in 0..<stride {
+                let expected: S = k < m * n ? alpha * u[b * m + k / n] * v[b * n + k % n] : -7
+                #expect(dst[b * stride + k] == expected, "\(S.self) m \(m) n \(n): row \(b) column \(k)")
+            }
+        }
+    }
+
+    @Test func alignedStreamingRowsOfEveryWidth() {
+        for m in [1, 3, 6] {
+            for n in [2, 4, 6, 10, 64] where m * n >= 8 { checkAlignedStreaming(Double.self, m: m, n: n) }
+            for n in [4, 8, 12, 20, 64] where m * n >= 16 { checkAlignedStreaming(Float.self, m: m, n: n) }
+        }
+    }
 }
