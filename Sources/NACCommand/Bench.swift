@@ -30,7 +30,8 @@ struct BenchScores: ParsableCommand {
         W3 Gaussian 64→256→256→8 (P = 84496), W4 categorical 8→64→64→4 (P = 4996, not run by default). \
         A summary closes the output: the engine issue's targets (≥ 100× the loop at B = 1024 on W1, \
         ≤ 3× a batch gradient, ≤ 2× the floor for B ≥ 1024 and ≤ 3× at B = 256), each with its \
-        bound where it is missed (the loop over the floor; the forward pass alone over the floor).
+        bound where it is missed (the loop over the floor; the floor over the gradient; the forward \
+        pass alone over the floor).
         """)
 
     @Option(help: "Comma-separated workload ids (W1…W4).") var workloads: String = "W1,W2,W3"

@@ -106,6 +106,9 @@ public enum ScoreBenchmark {
         public var isLoopExtrapolated: Bool { loopSamplesTimed < batchSize }
         /// Batched (1 thread) over one batch gradient.
         public var overBatchGradient: Double { batchedSeconds / batchGradientSeconds }
+        /// The floor over one batch gradient: the fewest batch gradients a Jacobian written at the
+        /// floor's speed can cost.
+        public var floorOverBatchGradient: Double { floorSeconds / batchGradientSeconds }
         /// The loop over the floor: the largest speed-up over the loop that any implementation
         /// writing Ψ at the floor's speed could reach.
         public var loopOverFloor: Double { loopSeconds / floorSeconds }

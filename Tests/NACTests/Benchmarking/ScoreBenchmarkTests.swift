@@ -106,8 +106,9 @@ import Testing
             "into a reused buffer ≤ 2× the floor for B ≥ 1024, ≤ 3× at B = 256, 1 thread: worst 1.67× (W1 B=1024 float64) — met",
         ])
         // Without W1 at B = 1024 or any floor-target batch size, only the gradient line remains.
-        #expect(ScoreBenchmark.targetSummary([result(.w2, 32, .float32, loop: 1, batched: 0.1, floor: 0.01, gradient: 0.01, forward: 0.01)])
-                == ["batched ≤ 3× a batch gradient: worst 10× (W2 B=32 float32) — NOT met"])
+        #expect(ScoreBenchmark.targetSummary([result(.w2, 32, .float32, loop: 1, batched: 0.1, floor: 0.01, gradient: 0.01, forward: 0.01),
+                                              result(.w2, 32, .float64, loop: 1, batched: 0.02, floor: 0.01, gradient: 0.01, forward: 0.01)])
+                == ["batched ≤ 3× a batch gradient: 1 of 2 cases; missed: W2 B=32 float32 10× (floor alone 1.00×) — NOT met"])
         #expect(ScoreBenchmark.targetSummary([]).isEmpty)
     }
 }
