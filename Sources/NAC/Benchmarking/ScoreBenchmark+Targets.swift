@@ -4,10 +4,10 @@ extension ScoreBenchmark {
     /// - batched ≥ 100× faster than the per-sample loop at B = 1024 on W1, with the bound loop ÷
     ///   floor (no implementation that writes Ψ can be faster than the floor);
     /// - batched ≤ 3× a plain batch gradient (every case), missed cases with the floor over the
-///   gradient (writing Ψ at the floor's speed already costs that many gradients);
+    ///   gradient (writing Ψ at the floor's speed already costs that many gradients);
     /// - into a reused buffer ≤ 2× the floor for B ≥ 1024 and ≤ 3× at B = 256, on one thread and
-    ///   on the threaded columns' threads; cases that miss it are listed with their forward pass
-    ///   over the floor (the Jacobian costs at least the forward pass plus the writes).
+    ///   on the threaded columns' threads; single-thread cases that miss it are listed with their
+    ///   forward pass over the floor (the Jacobian costs at least the forward pass plus the writes).
     ///
     /// Lines whose cases were not run are left out.
     public static func targetSummary(_ results: [Result]) -> [String] {

@@ -59,11 +59,13 @@ enum LastLevelCache {
     /// machine quiet): repeated calls into one buffer, the 11.7 MB Jacobians (float64 B = 256,
     /// float32 B = 512) took 484–677 and 504–516 µs with ordinary stores against 666–678 and
     /// 687–691 µs streamed; on two threads 317–341 and 334–337 µs against 553–590 and 569–637 µs.
-    /// Each followed by the kernel-route natural gradient (12 and 22 ms), the pair was 1.3–1.8 %
-    /// faster on one thread and 4 % on two. The 23 MB Jacobians stream either way: with ordinary
-    /// stores they took 1.8 ms against 1.3 ms. An earlier session, with the shared cache busy,
-    /// measured the 11.7 MB cases 30–45 % slower with ordinary stores than streamed: streaming
-    /// is the safer choice when the cache is contended, ordinary stores the faster one when not.
+    /// Each followed by the kernel-route natural gradient (12 and 22 ms), the pair was 0.9–2.2 %
+    /// faster on one thread and 1–4 % on two (the solve reads Ψ from cache). The 23 MB Jacobians
+    /// stream either way: with ordinary stores they took 1.8–2.2 ms against 1.3–1.4 ms on one
+    /// thread. An earlier session, with the shared cache busy, measured the 11.7 MB cases 30–45 %
+    /// slower with ordinary stores than streamed: streaming is the safer choice when the cache is
+    /// contended, ordinary stores the faster one when not. Streaming the 5.8 MB ones too (a 4 MiB
+    /// threshold) made float64 B = 128 1.3–1.5× slower, hence half the cache rather than less.
     static func streamingThresholdBytes(lastLevelCacheBytes: Int?) -> Int {
         guard let cache = lastLevelCacheBytes else { return 16 << 20 }
         return Swift.min(16 << 20, Swift.max(4 << 20, cache / 2))
