@@ -117,7 +117,10 @@ struct BenchScores: ParsableCommand {
         print("")
         print("* per-sample loop timed on the first \(configuration.loopSampleLimit) samples and scaled to B.")
         print("batched: one per-sample Jacobian call into a reused B × P buffer, 1 thread; fresh: into a new buffer; floor: filling the reused buffer, 1 thread; batch grad: one plain batch gradient (one reduced reverse pass), 1 thread.")
-        if n > 1 { print("\(n) thr: the same batched calls and floor with the rows split over \(n) threads (the engine uses threads by default from 8 MiB of Jacobian or 2048 rows).") }
+        if n > 1 {
+            print("\(n) thr: the same batched calls and floor with the rows split over \(n) threads (the engine uses threads by default from "
+                  + "\(EngineThreads.minimumParallelBytes >> 20) MiB of Jacobian or \(EngineThreads.minimumParallelRows) rows).")
+        }
         print("")
         print("Targets (issue 3):")
         for line in ScoreBenchmark.targetSummary(results) { print("  " + line) }

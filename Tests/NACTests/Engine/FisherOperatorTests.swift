@@ -6,18 +6,24 @@ import Testing
 /// Jᵀ diag(ω) (J v) / Σω + λ v formed from the explicit Jacobian, and so does the one-shot
 /// `fisherVectorProduct`.
 @Suite struct FisherOperatorTests {
+    /// Jᵀ diag(ω) (J v) / Σω + λ v from the explicit Jacobian: the reference every operator is compared with.
+    static func explicitFisherProduct(_ j: Matrix<Double>, weights: [Double], damping: Double, _ v: [Double]) -> [Double] {
+        let total = weights.reduce(0, +)
+        let jv = j.multiplied(by: v)
+        var product = j.multiplied(by: zip(weights, jv).map { $0 * $1 / total }, .transposed)
+        axpy(damping, v, &product)
+        return product
+    }
+
     func expectSame(_ f: DifferentiableFunction<Double>, theta: [Double], inputs: [Matrix<Double>],
                     weights: [Double]?, seed: UInt64) throws {
         let j = try f.perSampleJacobian(at: theta, inputs: inputs).jacobian
         let omega = weights ?? [Double](repeating: 1, count: j.rows)
-        let total = omega.reduce(0, +)
         let op = f.fisherVectorProductOperator(at: theta, inputs: inputs, sampleWeights: weights, damping: 0.1)
         var rng = Xoshiro256StarStar(seed: seed)
         for _ in 0..<3 {   // repeated use of one operator: each sweep must replace the last one's tangents
             let v = (0..<f.parameterCount).map { _ in rng.normal(Double.self) }
-            let jv = j.multiplied(by: v)
-            var explicit = j.multiplied(by: zip(omega, jv).map { $0 * $1 / total }, .transposed)
-            axpy(0.1, v, &explicit)
+            let explicit = Self.explicitFisherProduct(j, weights: omega, damping: 0.1, v)
             let report = GradientCheck.report(analytic: Matrix(row: op(v)), numeric: Matrix(row: explicit))
             // Different summation orders (gemv over J vs the engine's reverse pass): rounding only.
             #expect(report.maximumRelativeError < 1e-10, "\(report)")
@@ -85,13 +91,10 @@ import Testing
         let check = GradientCheck.compare(jacobian: j, of: { t in f.evaluate(at: t, inputs: [x]).elements }, at: theta)
         #expect(check.passes(tolerance: 1e-7), "\(check)")
         let weights = [1.0, 0.5, 2, 1, 3]
-        let total = weights.reduce(0, +)
         let op = f.fisherVectorProductOperator(at: theta, inputs: [x], sampleWeights: weights, damping: 0.2)
         for _ in 0..<2 {
             let v = (0..<f.parameterCount).map { _ in rng.normal(Double.self) }
-            let jv = j.multiplied(by: v)
-            var explicit = j.multiplied(by: zip(weights, jv).map { $0 * $1 / total }, .transposed)
-            axpy(0.2, v, &explicit)
+            let explicit = Self.explicitFisherProduct(j, weights: weights, damping: 0.2, v)
             let report = GradientCheck.report(analytic: Matrix(row: op(v)), numeric: Matrix(row: explicit))
             #expect(report.maximumRelativeError < 1e-12, "\(report)")
             let oneShot = f.fisherVectorProduct(at: theta, inputs: [x], vector: v, sampleWeights: weights, damping: 0.2)
