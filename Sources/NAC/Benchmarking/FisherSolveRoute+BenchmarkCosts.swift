@@ -16,7 +16,7 @@ extension FisherSolveRoute {
     /// |---|---|
     /// | `explicitFisher` | BP² (syrk F = ΨᵀΨ/B + λI) + P³/3 (potrf) + 2P² (potrs) + 6BP (products) |
     /// | `kernel` | B²P (syrk K = ΨΨᵀ/B + λI) + B³/3 (potrf) + 2B² (potrs) + 2B² (K₀u for the residual) + 6BP (w, g and the residual Ψᵀs in one 3-row product; the route does not call `finish`'s products) |
-    /// | `leastSquaresQR` | on the stacked k × l system (B < P: [Ψ/√B  √λ I_B], k = B, l = P + B; B ≥ P: [Ψ/√B ; √λ I_P], k = P, l = B + P): 2k²l − 2k³/3 (QR of the tall l × k form) + (4kl − 2k²) (the reflectors applied to the right-hand side) + k² (triangular solve) + 6BP (products) |
+    /// | `leastSquaresQR` | on the stacked k × l system (B < P: [Ψ/√B  √λ I_B], k = B, l = P + B; B ≥ P: [Ψ/√B ; √λ I_P], k = P, l = B + P): 2k²l − 2k³/3 (QR of the tall l × k form); B ≥ P: + (4kl − 2k²) (the right-hand side as an extra column of the QR) + k² (triangular solve) + 6BP (products); B < P: + 2k² (two triangular solves, the seminormal equations) + 2BP (w = Ψᵀz, in one pass with g) + 6BP (products). The streaming form's refactorised triangles (2k³ per 4096-row chunk) are not counted |
     /// | `leastSquaresSVD` | a **lower bound**: the same QR of the stacked system + 8k³/3 (bidiagonalising its k × k triangle in gelsd) + 6BP (products); the divide-and-conquer SVD and the back-transformations are not counted |
     /// | `conjugateGradient` | 2BP (g) + iterations · 4BP (one Fisher-vector product of two gemv each), without the residual check (`verifyResidual: false`) |
     ///
@@ -32,7 +32,8 @@ extension FisherSolveRoute {
             return b * b * p + b * b * b / 3 + 2 * b * b + 2 * b * b + 6 * b * p
         case .leastSquaresQR:
             let (k, l) = Self.stackedShape(sampleCount: sampleCount, parameterCount: parameterCount)
-            return 2 * k * k * l - 2 * k * k * k / 3 + (4 * k * l - 2 * k * k) + k * k + products
+            let solve = sampleCount < parameterCount ? 2 * k * k + 2 * b * p : (4 * k * l - 2 * k * k) + k * k
+            return 2 * k * k * l - 2 * k * k * k / 3 + solve + products
         case .leastSquaresSVD:
             let (k, l) = Self.stackedShape(sampleCount: sampleCount, parameterCount: parameterCount)
             return 2 * k * k * l - 2 * k * k * k / 3 + 8 * k * k * k / 3 + products
@@ -42,17 +43,24 @@ extension FisherSolveRoute {
     }
 
     /// The scalars one solve by this route allocates besides Ψ itself (λ > 0, uniform weights):
-    /// explicit P² (F); kernel 2B² (K and the copy K₀ kept for the residual); QR and SVD the column-major copy of the stacked k × l
-    /// system (kl), SVD plus an estimate 3k² of `gelsd`'s workspace; CG a few vectors of P.
+    /// explicit P² (F); kernel 2B² (K and the copy K₀ kept for the residual); QR the column-major
+    /// copy of the stacked k × l system (kl; with the right-hand-side column when B ≥ P), or, when
+    /// `HouseholderTriangle` streams it, one chunk of (k + 4096) k; SVD the copy (kl) plus an
+    /// estimate 3k² of `gelsd`'s workspace; CG a few vectors of P. `scalarByteCount` (4 or 8)
+    /// decides whether QR streams.
     /// O(B + P) vectors are not counted.
-    public func workingScalarCount(sampleCount: Int, parameterCount: Int) -> Int {
+    public func workingScalarCount(sampleCount: Int, parameterCount: Int, scalarByteCount: Int = 8) -> Int {
         let b = sampleCount, p = parameterCount
         switch self {
         case .explicitFisher: return p * p
         case .kernel: return 2 * b * b
         case .leastSquaresQR:
             let (k, l) = Self.stackedShape(sampleCount: b, parameterCount: p)
-            return Int(k * l)
+            let columns = Int(k) + (b >= p ? 1 : 0)
+            if HouseholderTriangle.streams(rows: Int(l), columns: columns, scalarSize: scalarByteCount) {
+                return (columns + HouseholderTriangle.defaultChunkRows) * columns
+            }
+            return Int(l) * columns
         case .leastSquaresSVD:
             let (k, l) = Self.stackedShape(sampleCount: b, parameterCount: p)
             return Int(k * l + 3 * k * k)

@@ -199,7 +199,7 @@ extension NaturalGradientBenchmark {
                 return result
             }
             for route in Self.timedRoutes {
-                let bytes = scoreBytes + route.workingScalarCount(sampleCount: b, parameterCount: p) * t.byteCount
+                let bytes = scoreBytes + route.workingScalarCount(sampleCount: b, parameterCount: p, scalarByteCount: t.byteCount) * t.byteCount
                 if bytes > memoryLimitBytes {
                     result.skippedRoutes[route] = .memory(bytes: bytes, limit: memoryLimitBytes)
                     continue

@@ -150,18 +150,22 @@ extension Float: NACScalar {
     public static func geqrt(
         m: Int, n: Int, nb: Int, a: UnsafeMutablePointer<Float>, lda: Int, t: UnsafeMutablePointer<Float>, ldt: Int
     ) -> Int {
-        Int(LAPACKE_sgeqrt(LAPACK_COL_MAJOR, lapackInt(m, "geqrt"), lapackInt(n, "geqrt"), lapackInt(nb, "geqrt"),
-                           a, lapackInt(lda, "geqrt"), t, lapackInt(ldt, "geqrt")))
+        var work = [Float](repeating: 0, count: Swift.max(1, nb * n))
+        return Int(LAPACKE_sgeqrt_work(LAPACK_COL_MAJOR, lapackInt(m, "geqrt"), lapackInt(n, "geqrt"),
+                                      lapackInt(nb, "geqrt"), a, lapackInt(lda, "geqrt"), t, lapackInt(ldt, "geqrt"),
+                                      &work))
     }
 
     public static func gemqrt(
         _ side: Side, _ trans: Transpose, m: Int, n: Int, k: Int, nb: Int, v: UnsafePointer<Float>, ldv: Int,
         t: UnsafePointer<Float>, ldt: Int, c: UnsafeMutablePointer<Float>, ldc: Int
     ) -> Int {
-        Int(LAPACKE_sgemqrt(LAPACK_COL_MAJOR, CChar(UInt8(ascii: side == .left ? "L" : "R")),
-                            CChar(UInt8(ascii: trans == .none ? "N" : "T")), lapackInt(m, "gemqrt"),
-                            lapackInt(n, "gemqrt"), lapackInt(k, "gemqrt"), lapackInt(nb, "gemqrt"), v,
-                            lapackInt(ldv, "gemqrt"), t, lapackInt(ldt, "gemqrt"), c, lapackInt(ldc, "gemqrt")))
+        var work = [Float](repeating: 0, count: Swift.max(1, nb * (side == .left ? n : m)))
+        return Int(LAPACKE_sgemqrt_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: side == .left ? "L" : "R")),
+                                       CChar(UInt8(ascii: trans == .none ? "N" : "T")), lapackInt(m, "gemqrt"),
+                                       lapackInt(n, "gemqrt"), lapackInt(k, "gemqrt"), lapackInt(nb, "gemqrt"), v,
+                                       lapackInt(ldv, "gemqrt"), t, lapackInt(ldt, "gemqrt"), c,
+                                       lapackInt(ldc, "gemqrt"), &work))
     }
 
     public static func gelsd(

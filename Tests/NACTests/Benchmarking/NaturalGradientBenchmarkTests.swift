@@ -101,8 +101,9 @@ import RealModule
         #expect(close(count(.explicitFisher, 10, 20), 4000 + 8000.0 / 3 + 800 + 1200))
         // kernel: B²P 2000 + B³/3 333.33 + 2B² 200 + 2B² (K₀u) 200 + 6BP 1200
         #expect(close(count(.kernel, 10, 20), 2000 + 1000.0 / 3 + 200 + 200 + 1200))
-        // QR, wide (k = B = 10, l = P + B = 30): 2k²l 6000 − 2k³/3 666.67 + 4kl − 2k² 1000 + k² 100 + 6BP 1200
-        #expect(close(count(.leastSquaresQR, 10, 20), 6000 - 2000.0 / 3 + 1000 + 100 + 1200))
+        // QR, wide (k = B = 10, l = P + B = 30): 2k²l 6000 − 2k³/3 666.67 + 2k² 200 (seminormal
+        // equations) + 2BP 400 (w) + 6BP 1200
+        #expect(close(count(.leastSquaresQR, 10, 20), 6000 - 2000.0 / 3 + 200 + 400 + 1200))
         // QR, tall (B = 30, P = 10: k = 10, l = 40): 8000 − 666.67 + 1400 + 100 + 6BP 1800
         #expect(close(count(.leastSquaresQR, 30, 10), 8000 - 2000.0 / 3 + 1400 + 100 + 1800))
         // SVD (lower bound), wide: 6000 − 666.67 + 8k³/3 2666.67 + 1200 = 9200
@@ -119,6 +120,11 @@ import RealModule
         #expect(FisherSolveRoute.explicitFisher.workingScalarCount(sampleCount: 10, parameterCount: 20) == 400)
         #expect(FisherSolveRoute.kernel.workingScalarCount(sampleCount: 10, parameterCount: 20) == 200)
         #expect(FisherSolveRoute.leastSquaresQR.workingScalarCount(sampleCount: 10, parameterCount: 20) == 300)
+        // Tall: the right-hand side is a column of the copy, 40 × 11.
+        #expect(FisherSolveRoute.leastSquaresQR.workingScalarCount(sampleCount: 30, parameterCount: 10) == 440)
+        // W3 at B = 256 (84 752 × 256, 173 MB in float64) streams: one chunk of (256 + 4096) × 256.
+        #expect(FisherSolveRoute.leastSquaresQR.workingScalarCount(sampleCount: 256, parameterCount: 84496,
+                                                                   scalarByteCount: 8) == 4352 * 256)
         #expect(FisherSolveRoute.leastSquaresSVD.workingScalarCount(sampleCount: 10, parameterCount: 20) == 600)
     }
 

@@ -3,14 +3,15 @@
 /// | route | work | memory | when |
 /// |---|---|---|---|
 /// | `explicitFisher` | B P² (syrk) + P³/3 (potrf) | P² | P ≤ a few thousand, B ≥ P |
-/// | `leastSquaresQR` | (B + P) P² (B ≥ P) or B² (P + B) (B < P) | (B + P) P | full-rank Ψ, accuracy |
-/// | `leastSquaresSVD` | a few × the QR cost | (B + P) P | rank-deficient Ψ, pseudo-inverse |
+/// | `leastSquaresQR` | (B + P) P² (B ≥ P) or B² (P + B) (B < P) | (B + P) P or (P + B) B; (4096 + k) k when streamed (k ≤ 384 columns, larger than the cache) | full-rank Ψ, accuracy |
+/// | `leastSquaresSVD` | a few × the QR cost | (B + P) P or (P + B) B | rank-deficient Ψ, pseudo-inverse |
 /// | `kernel` | B² P (syrk) + B³/3 | B² | B < P |
 /// | `conjugateGradient` | k Fisher-vector products | O(P) | P too large to factorise |
 public enum FisherSolveRoute: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Form F = Ψ_ωᵀ Ψ_ω + λI by syrk and solve by Cholesky (potrf/potrs).
     case explicitFisher
-    /// The compatible regression as a damped least-squares problem, solved by QR/LQ (gels).
+    /// The compatible regression as a damped least-squares problem, solved by Householder QR
+    /// (its triangle only; see `FisherSystem.solveLeastSquares`).
     case leastSquaresQR
     /// The same least-squares problem solved by SVD (gelsd): minimum-norm, rank-revealing.
     case leastSquaresSVD

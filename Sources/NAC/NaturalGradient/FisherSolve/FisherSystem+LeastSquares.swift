@@ -25,14 +25,27 @@ extension FisherSystem {
     ///   MMᵀ = Ψ_ωΨ_ωᵀ + λI, so w = Ψ_ωᵀ(Ψ_ωΨ_ωᵀ + λI)⁻¹Â_ω — the kernel-form solution — at
     ///   O(B′²P) instead of O(P³) cost.
     ///
-    /// Both store a column-major scaled copy S of the tall system (LAPACK overwrites its operand),
-    /// (B′ + P) · P or (P + B′) · B′ scalars from the engine's buffer pool. The wide system M is
-    /// stored as its tall transpose S = Mᵀ (column k = [d_k ψ_k ; √λ e_k], a plain copy of Ψ's
-    /// rows): column-major LAPACK reads a tall matrix down its columns, whereas the LQ of the short,
-    /// wide M reads along rows. S = QR by blocked Householder QR with recursive panels (`geqrt`,
-    /// BLAS-3 panels, 1.3–2× faster than `geqrf` here). QR: tall x = R⁻¹(Qᵀb), wide
-    /// x = Q[R⁻ᵀb ; 0]. SVD: the SVD of the n × n triangle (R, or Rᵀ when wide: the singular
-    /// values of S) gives the minimum-norm solution, mapped back through Q in the same way.
+    /// Both are factorised as a tall S = QR (column-major LAPACK reads a tall matrix down its
+    /// columns): tall S = [Ψ_ω ; √λ I], wide S = Mᵀ, whose column k = [d_k ψ_k ; √λ e_k] is a scaled
+    /// copy of a row of Ψ.
+    ///
+    /// **QR** needs R only (`HouseholderTriangle`), never Q:
+    /// - tall: R and c = (Qᵀ b)[0..<P] from the QR of the augmented [S  b], then w = R⁻¹c — the
+    ///   standard backward-stable solve (Björck, *Numerical Methods for Least Squares Problems*, §2.4);
+    /// - wide: the seminormal equations, RᵀR z = Â_ω (two triangular solves), w = Ψ_ωᵀ z. For the
+    ///   minimum-norm problem these are forward stable — error of order κ₂(S) ε, like applying Q
+    ///   (Paige 1973; Higham, *Accuracy and Stability of Numerical Algorithms*, §21.2) — whereas the
+    ///   normal equations (the kernel route) give κ₂(S)² ε.
+    ///
+    /// So S need not be kept: when it is larger than the last-level cache and has at most 384
+    /// columns it is streamed through an in-cache buffer in chunks of 4096 rows, without ever
+    /// being stored (on W3's shape at B = 256 in float64: 332 against 417 ms for the factor, and
+    /// (P + B) · B scalars fewer). Otherwise one column-major copy of S (or [S b]) is factorised
+    /// by blocked Householder QR with recursive panels (`geqrt`, 1.3–2× faster than `geqrf` here).
+    ///
+    /// **SVD** keeps the copy of S and its Householder vectors: the SVD of the n × n triangle (R,
+    /// or Rᵀ when wide: the singular values of S) gives the minimum-norm solution, mapped back
+    /// through Q (tall x = R⁺(Qᵀb), wide x = Q[(Rᵀ)⁺b ; 0]).
     ///
     /// - Returns: w; with `.svd`, `effectiveRank` (of the stacked system: of Ψ_ω itself when
     ///   λ = 0), the singular values and `conditionEstimate` = (σ₁/σ_r)², κ₂ of the system's
@@ -44,54 +57,159 @@ extension FisherSystem {
     public func solveLeastSquares(
         _ method: LeastSquaresMethod<Scalar> = .qr
     ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
-        let p = parameterCount
-        let scales = scalesOfSamples
+        switch method {
+        case .qr: return try solveLeastSquaresByQR(chunkRows: nil)
+        case .svd(let relativeCutoff): return try solveLeastSquaresBySVD(relativeCutoff: relativeCutoff)
+        }
+    }
+
+    /// The stacked system of `solveLeastSquares`: its shape and a writer of any range of its rows.
+    struct StackedLeastSquares {
+        /// The samples with ω_b > 0, in order.
+        var active: [Int]
+        /// B′ ≥ P: S = [Ψ_ω ; √λ I_P]; otherwise S = [Ψ_ω  √λ I_B′]ᵀ.
+        var tall: Bool
+        /// S is m × n (without the right-hand-side column).
+        var m: Int, n: Int
+        /// Â_ω on the active samples (the wide system's right-hand side, the tall one's first B′ rows).
+        var rightHandSide: [Scalar]
+    }
+
+    func stackedLeastSquares() -> StackedLeastSquares {
+        let p = parameterCount, scales = scalesOfSamples
         let active = hasInactiveSamples ? (0..<sampleCount).filter { scales[$0] > 0 } : Array(0..<sampleCount)
         let ba = active.count
-        let rootDamping = damping.squareRoot()
         let tall = ba >= p
-        // The stored (column-major) matrix: tall: [Ψ_ω ; √λ I] (m × n); wide: the transpose
-        // [Ψ_ω  √λ I]ᵀ, also tall (m × n = (P + B′) × B′).
         let m = tall ? ba + (damping > 0 ? p : 0) : p + (damping > 0 ? ba : 0)
-        let n = tall ? p : ba
+        return StackedLeastSquares(active: active, tall: tall, m: m, n: tall ? p : ba,
+                                   rightHandSide: active.map { scales[$0] * advantages[$0] })
+    }
 
-        // The stored matrix S (m × n, column-major), from the engine's buffer pool: repeated
-        // solves reuse its pages instead of faulting in fresh ones (≈ 2 µs per 4 KiB).
-        let stored = Block<Scalar>(zerosRows: n, columns: m)
-        let a = stored.base
-        var rhs = [Scalar](repeating: 0, count: m)
+    /// Writes rows `range` of S (`augmented`: of the tall [S  b]) column-major into `destination`
+    /// with leading dimension `leading`, every element of those rows.
+    func writeStackedRows(
+        _ system: StackedLeastSquares, augmented: Bool, _ range: Range<Int>,
+        into destination: UnsafeMutablePointer<Scalar>, leadingDimension leading: Int
+    ) {
+        let p = parameterCount, scales = scalesOfSamples, rootDamping = damping.squareRoot()
+        let count = range.count, first = range.lowerBound
+        let columns = system.n + (augmented ? 1 : 0)
         scores.withUnsafeBufferPointer { ps in
-            scales.withUnsafeBufferPointer { pd in
-                if tall {
-                    if ba == sampleCount {
-                        Scalar.transposeScalingRows(ps.baseAddress!, rows: ba, columns: p, sourceRowStride: p,
-                                                    rowScales: pd.baseAddress!, into: a, destinationRowStride: m)
-                    } else {
-                        for (k, row) in active.enumerated() {
-                            Scalar.transposeScalingRows(ps.baseAddress! + row * p, rows: 1, columns: p,
-                                                        sourceRowStride: p, rowScales: pd.baseAddress! + row,
-                                                        into: a + k, destinationRowStride: m)
+            if system.tall {
+                // Rows 0..<B′: d_b ψ_bᵀ (and d_b Â_b); rows B′ + j: √λ e_jᵀ (and 0).
+                let ba = system.active.count
+                let sampleEnd = Swift.min(range.upperBound, ba)
+                if first < sampleEnd {
+                    scales.withUnsafeBufferPointer { pd in
+                        if system.active.count == sampleCount {
+                            Scalar.transposeScalingRows(ps.baseAddress! + first * p, rows: sampleEnd - first, columns: p,
+                                                        sourceRowStride: p, rowScales: pd.baseAddress! + first,
+                                                        into: destination, destinationRowStride: leading)
+                        } else {
+                            for k in first..<sampleEnd {
+                                let row = system.active[k]
+                                Scalar.transposeScalingRows(ps.baseAddress! + row * p, rows: 1, columns: p,
+                                                            sourceRowStride: p, rowScales: pd.baseAddress! + row,
+                                                            into: destination + (k - first), destinationRowStride: leading)
+                            }
                         }
                     }
-                    if damping > 0 { for j in 0..<p { a[j * m + ba + j] = rootDamping } }   // rows B′..<B′+P
-                } else {
-                    // Column k = d_k ψ_k (a row of Ψ, contiguous), then √λ at row P + k.
-                    for (k, row) in active.enumerated() {
-                        let column = a + k * m
-                        column.update(from: ps.baseAddress! + row * p, count: p)
-                        Scalar.scal(n: p, alpha: pd[row], x: column, incx: 1)
-                        if damping > 0 { column[p + k] = rootDamping }
+                    if augmented {
+                        for k in first..<sampleEnd { destination[p * leading + k - first] = system.rightHandSide[k] }
+                    }
+                }
+                let dampingStart = Swift.max(first, ba)
+                if dampingStart < range.upperBound {
+                    for j in 0..<columns {
+                        (destination + j * leading + dampingStart - first).update(repeating: 0, count: range.upperBound - dampingStart)
+                    }
+                    for i in dampingStart..<range.upperBound { destination[(i - ba) * leading + i - first] = rootDamping }
+                }
+            } else {
+                // Column k: d_k ψ_k on rows 0..<P (a contiguous run of a row of Ψ), √λ at row P + k.
+                let scoreEnd = Swift.min(range.upperBound, p)
+                for (k, row) in system.active.enumerated() {
+                    let column = destination + k * leading
+                    if first < scoreEnd {
+                        column.update(from: ps.baseAddress! + row * p + first, count: scoreEnd - first)
+                        Scalar.scal(n: scoreEnd - first, alpha: scales[row], x: column, incx: 1)
+                    }
+                    let dampingStart = Swift.max(first, p)
+                    if dampingStart < range.upperBound {
+                        (column + dampingStart - first).update(repeating: 0, count: range.upperBound - dampingStart)
+                        if range.contains(p + k) { column[p + k - first] = rootDamping }
                     }
                 }
             }
         }
-        for (k, row) in active.enumerated() { rhs[k] = scales[row] * advantages[row] }
+    }
+
+    /// The QR form of `solveLeastSquares`; `chunkRows` as in `HouseholderTriangle.factor` (tests
+    /// force the streaming form on small systems with it).
+    func solveLeastSquaresByQR(chunkRows: Int?) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+        let system = stackedLeastSquares()
+        let n = system.n, p = parameterCount
+        let columns = system.tall ? n + 1 : n
+        let triangle: [Scalar] = HouseholderTriangle.factor(rows: system.m, columns: columns, chunkRows: chunkRows) {
+            range, destination, leading in
+            writeStackedRows(system, augmented: system.tall, range, into: destination, leadingDimension: leading)
+        }
+        // An exactly zero pivot: the stacked system is rank deficient (as LAPACK's gels).
+        if let zero = (0..<n).first(where: { triangle[$0 * columns + $0] == 0 }) {
+            throw .rankDeficient(route: .leastSquaresQR, column: zero + 1)
+        }
+        // The triangle is column-major upper R (leading dimension `columns`), i.e. the row-major
+        // lower Rᵀ: `.lower, .transposed` solves R x = y, `.lower, .none` Rᵀ y = x.
+        func solveTriangular(_ trans: Transpose, _ x: inout [Scalar]) {
+            guard n > 0 else { return }
+            triangle.withUnsafeBufferPointer { pr in
+                x.withUnsafeMutableBufferPointer { px in
+                    Scalar.trsm(.left, .lower, trans, unitDiagonal: false, m: n, n: 1, alpha: 1, a: pr.baseAddress!,
+                                lda: columns, b: px.baseAddress!, ldb: 1)
+                }
+            }
+        }
+        if system.tall {
+            var w = Array(triangle[(n * columns)..<(n * columns + n)])   // c = (Qᵀb)[0..<P]
+            solveTriangular(.transposed, &w)                                // R w = c
+            return try finish(w, gradient: gradient(), route: .leastSquaresQR)
+        }
+        // Wide: RᵀR z = Â_ω, then w = Ψ_ωᵀ z and g = Ψ_ωᵀ Â_ω from one 2 × B by B × P product.
+        var z = system.rightHandSide
+        solveTriangular(.none, &z)
+        solveTriangular(.transposed, &z)
+        let scales = scalesOfSamples, b = sampleCount
+        var left = [Scalar](repeating: 0, count: 2 * b)
+        for (k, row) in system.active.enumerated() { left[row] = scales[row] * z[k] }
+        for row in 0..<b { left[b + row] = scales[row] * scales[row] * advantages[row] }
+        var products = [Scalar](repeating: 0, count: 2 * p)
+        scores.withUnsafeBufferPointer { a in
+            left.withUnsafeBufferPointer { pl in
+                products.withUnsafeMutableBufferPointer { pp in
+                    Scalar.fewRowsProduct(pl.baseAddress!, rows: 2, a.baseAddress!, rows: b, columns: p,
+                                          aRowStride: p, into: pp.baseAddress!)
+                }
+            }
+        }
+        return try finish(Array(products[0..<p]), gradient: Array(products[p...]), route: .leastSquaresQR)
+    }
+
+    /// The SVD form of `solveLeastSquares`.
+    func solveLeastSquaresBySVD(relativeCutoff: Scalar?) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+        let system = stackedLeastSquares()
+        let m = system.m, n = system.n, tall = system.tall
+
+        // The stored matrix S (m × n, column-major), from the engine's buffer pool: repeated
+        // solves reuse its pages instead of faulting in fresh ones (≈ 2 µs per 4 KiB).
+        let stored = Block<Scalar>(uninitializedRows: n, columns: m)
+        let a = stored.base
+        writeStackedRows(system, augmented: false, 0..<m, into: a, leadingDimension: m)
+        var rhs = [Scalar](repeating: 0, count: m)
+        for k in system.rightHandSide.indices { rhs[k] = system.rightHandSide[k] }
 
         // S = Q R by blocked Householder QR with recursive panels (geqrt).
         let blockSize = Swift.max(1, Swift.min(n, n >= 1024 ? 128 : 32))
-        // Zeroed: geqrt writes only the triangles of T, and LAPACKE's NaN check of `gemqrt` reads
-        // all of it (a recycled buffer may hold NaN bit patterns).
-        let factors = Block<Scalar>(zerosRows: n, columns: blockSize)
+        let factors = Block<Scalar>(uninitializedRows: n, columns: blockSize)
         defer { withExtendedLifetime((stored, factors)) {} }   // `a` points into `stored`
         if n > 0 {
             let info = Scalar.geqrt(m: m, n: n, nb: blockSize, a: a, lda: m, t: factors.base, ldt: blockSize)
@@ -105,63 +223,39 @@ extension FisherSystem {
             }
             checkLapackArguments(info, "gemqrt")
         }
-        // R is column-major upper with leading dimension m, i.e. the row-major lower Rᵀ.
-        func solveTriangular(_ trans: Transpose) {
-            guard n > 0 else { return }
+        // The SVD of the n × n triangle (R for the tall system, Rᵀ for the wide one): the same
+        // singular values as S, and the same minimum-norm solution once mapped through Q.
+        var singularValues = [Scalar](repeating: 0, count: n)
+        var rank = 0
+        let cutoff = relativeCutoff ?? Scalar(Swift.max(m, n)) * Scalar.ulpOfOne
+        var triangle = zeroedBuffer(Scalar.self, count: n * n)
+        for j in 0..<n {
+            for i in 0...j {
+                if tall { triangle[j * n + i] = a[j * m + i] }      // R[i, j]
+                else { triangle[i * n + j] = a[j * m + i] }         // Rᵀ[j, i] = R[i, j]
+            }
+        }
+        if tall { applyQ(.transposed) }     // c = Qᵀ b; the solution uses c[0..<n]
+        let info = triangle.withUnsafeMutableBufferPointer { pa in
             rhs.withUnsafeMutableBufferPointer { pb in
-                Scalar.trsm(.left, .lower, trans, unitDiagonal: false, m: n, n: 1, alpha: 1, a: a, lda: m,
-                            b: pb.baseAddress!, ldb: 1)
-            }
-        }
-        switch method {
-        case .qr:
-            // An exactly zero pivot: the stacked system is rank deficient (as LAPACK's gels).
-            if let zero = (0..<n).first(where: { a[$0 * m + $0] == 0 }) {
-                throw .rankDeficient(route: .leastSquaresQR, column: zero + 1)
-            }
-            if tall {
-                applyQ(.transposed)             // c = Qᵀ b
-                solveTriangular(.transposed)    // R x = c[0..<n]
-            } else {
-                solveTriangular(.none)          // Rᵀ y = b
-                applyQ(.none)                   // x = Q [y ; 0]
-            }
-            return try finish(Array(rhs[0..<p]), gradient: gradient(), route: .leastSquaresQR)
-        case .svd(let relativeCutoff):
-            // The SVD of the n × n triangle (R for the tall system, Rᵀ for the wide one): the same
-            // singular values as S, and the same minimum-norm solution once mapped through Q.
-            var singularValues = [Scalar](repeating: 0, count: n)
-            var rank = 0
-            let cutoff = relativeCutoff ?? Scalar(Swift.max(m, n)) * Scalar.ulpOfOne
-            var triangle = zeroedBuffer(Scalar.self, count: n * n)
-            for j in 0..<n {
-                for i in 0...j {
-                    if tall { triangle[j * n + i] = a[j * m + i] }      // R[i, j]
-                    else { triangle[i * n + j] = a[j * m + i] }         // Rᵀ[j, i] = R[i, j]
+                singularValues.withUnsafeMutableBufferPointer { psv in
+                    Scalar.gelsd(m: n, n: n, nrhs: 1, a: pa.baseAddress!, lda: Swift.max(1, n), b: pb.baseAddress!,
+                                 ldb: m, s: psv.baseAddress!, rcond: cutoff, rank: &rank)
                 }
             }
-            if tall { applyQ(.transposed) }     // c = Qᵀ b; the solution uses c[0..<n]
-            let info = triangle.withUnsafeMutableBufferPointer { pa in
-                rhs.withUnsafeMutableBufferPointer { pb in
-                    singularValues.withUnsafeMutableBufferPointer { psv in
-                        Scalar.gelsd(m: n, n: n, nrhs: 1, a: pa.baseAddress!, lda: Swift.max(1, n), b: pb.baseAddress!,
-                                     ldb: m, s: psv.baseAddress!, rcond: cutoff, rank: &rank)
-                    }
-                }
-            }
-            checkLapackArguments(info, "gelsd")
-            if info > 0 { throw .noConvergence(routine: "gelsd", count: info) }
-            if !tall {
-                for i in n..<m { rhs[i] = 0 }
-                applyQ(.none)                   // x = Q [y ; 0]
-            }
-            var condition: Scalar = .infinity
-            if rank > 0, let largest = singularValues.first {
-                let ratio = largest / singularValues[rank - 1]
-                condition = ratio * ratio
-            }
-            return try finish(Array(rhs[0..<p]), gradient: gradient(), route: .leastSquaresSVD,
-                              conditionEstimate: condition, effectiveRank: rank, singularValues: singularValues)
         }
+        checkLapackArguments(info, "gelsd")
+        if info > 0 { throw .noConvergence(routine: "gelsd", count: info) }
+        if !tall {
+            for i in n..<m { rhs[i] = 0 }
+            applyQ(.none)                   // x = Q [y ; 0]
+        }
+        var condition: Scalar = .infinity
+        if rank > 0, let largest = singularValues.first {
+            let ratio = largest / singularValues[rank - 1]
+            condition = ratio * ratio
+        }
+        return try finish(Array(rhs[0..<parameterCount]), gradient: gradient(), route: .leastSquaresSVD,
+                          conditionEstimate: condition, effectiveRank: rank, singularValues: singularValues)
     }
 }
