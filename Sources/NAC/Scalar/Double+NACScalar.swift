@@ -181,6 +181,14 @@ extension Double: NACScalar {
         return Int(info)
     }
 
+    public static func gesdd(
+        m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, s: UnsafeMutablePointer<Double>,
+        u: UnsafeMutablePointer<Double>, ldu: Int, vt: UnsafeMutablePointer<Double>, ldvt: Int
+    ) -> Int {
+        Int(LAPACKE_dgesdd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "S")), lapackInt(m, "gesdd"), lapackInt(n, "gesdd"),
+                           a, lapackInt(lda, "gesdd"), s, u, lapackInt(ldu, "gesdd"), vt, lapackInt(ldvt, "gesdd")))
+    }
+
     public static func syevd(
         vectors: Bool, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
         w: UnsafeMutablePointer<Double>

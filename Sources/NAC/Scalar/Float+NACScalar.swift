@@ -181,6 +181,14 @@ extension Float: NACScalar {
         return Int(info)
     }
 
+    public static func gesdd(
+        m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, s: UnsafeMutablePointer<Float>,
+        u: UnsafeMutablePointer<Float>, ldu: Int, vt: UnsafeMutablePointer<Float>, ldvt: Int
+    ) -> Int {
+        Int(LAPACKE_sgesdd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "S")), lapackInt(m, "gesdd"), lapackInt(n, "gesdd"),
+                           a, lapackInt(lda, "gesdd"), s, u, lapackInt(ldu, "gesdd"), vt, lapackInt(ldvt, "gesdd")))
+    }
+
     public static func syevd(
         vectors: Bool, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
         w: UnsafeMutablePointer<Float>

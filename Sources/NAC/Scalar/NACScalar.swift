@@ -30,7 +30,7 @@ public enum Triangle: Sendable, Equatable {
 ///
 /// - BLAS level 1–3 (`gemm`, `gemv`, `syrk`, `trsm`, `ger`, `axpy`, `dot`, `nrm2`, `scal`) with **row-major**
 ///   operands, forwarded to OpenBLAS's CBLAS;
-/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `geqrt`, `gemqrt`, `gelsd`, `syevd`) with **column-major**
+/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `geqrt`, `gemqrt`, `gelsd`, `gesdd`, `syevd`) with **column-major**
 ///   operands (row-major LAPACKE calls copy their inputs; see BUILD-NOTES), returning LAPACK's `info`;
 /// - the elementwise kernels of the autodiff engine and of `Matrix` (`evaluate`, `broadcast`,
 ///   `copy`, `transpose`, norms, reductions, …), written once as default implementations in
@@ -150,6 +150,13 @@ where RawSignificand: FixedWidthInteger {
         m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         b: UnsafeMutablePointer<Self>, ldb: Int, s: UnsafeMutablePointer<Self>, rcond: Self,
         rank: inout Int) -> Int
+
+    /// The thin SVD A = U Σ Vᵀ of the m × n column-major A by divide and conquer (`gesdd`, JOBZ =
+    /// 'S'; A is destroyed): the k = min(m, n) singular values, descending, into `s`, U (m × k) into
+    /// `u`, Vᵀ (k × n) into `vt`. `info > 0`: the SVD did not converge.
+    static func gesdd(
+        m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, s: UnsafeMutablePointer<Self>,
+        u: UnsafeMutablePointer<Self>, ldu: Int, vt: UnsafeMutablePointer<Self>, ldvt: Int) -> Int
 
     /// Eigenvalues (ascending, into `w`) and optionally eigenvectors (overwriting A's columns)
     /// of the symmetric n × n A by divide and conquer. `info > 0`: no convergence.

@@ -78,3 +78,81 @@ private func reflections(_ n: Int, seed: UInt64) -> [[Double]] {
     }
     return q
 }
+
+/// The SVD route's forms: tall from the augmented triangle, wide streamed (SVD of R, seminormal
+/// equations with the pseudo-inverse) against wide through Q, on full-rank and rank-deficient
+/// systems.
+@Suite struct FisherSolveLeastSquaresSVDTests {
+    @Test(arguments: [(12, 40, 0.01, false), (12, 40, 0.0, true), (60, 9, 0.01, false), (60, 9, 0.0, true)]
+          as [(Int, Int, Double, Bool)])
+    func streamedSVDAgreesWithTheCholeskyRoutes(b: Int, p: Int, damping: Double, inactive: Bool) throws {
+        let psi = randomMatrix(b, p, seed: UInt64(b * 7 + p), as: Double.self)
+        let advantages = randomVector(b, seed: UInt64(b + 2 * p), as: Double.self)
+        var weights = (0..<b).map { 1 + Double($0 % 3) }
+        if inactive { weights[5] = 0 }
+        let system = try FisherSystem(scores: psi, advantages: advantages, weights: weights, damping: damping)
+        let expected = try (b < p ? system.solveKernel() : system.solveExplicitFisher()).w
+        let active = b - (inactive ? 1 : 0)
+        let columns = active < p ? active : p + 1
+        let whole = try system.solveLeastSquares(.svd())
+        for solution in [whole, try system.solveLeastSquaresBySVD(relativeCutoff: nil, chunkRows: columns + 2)] {
+            #expect(solution.diagnostics.route == .leastSquaresSVD)
+            #expect(relativeError(solution.w, expected) < 1e-10)
+            #expect(solution.diagnostics.effectiveRank == min(active, p))
+            #expect(solution.diagnostics.relativeResidual < 1e-10)
+        }
+        let streamed = try system.solveLeastSquaresBySVD(relativeCutoff: nil, chunkRows: columns + 2)
+        #expect(relativeError(streamed.diagnostics.singularValues, whole.diagnostics.singularValues.map { Double($0) }) < 1e-12)
+        #expect(streamed.diagnostics.conditionEstimate!.isApproximatelyEqual(to: whole.diagnostics.conditionEstimate!,
+                                                                            relativeTolerance: 1e-9))
+    }
+
+    /// Ψ of rank 4 (rows of a 4-dimensional space) with λ = 0: the wide system is rank deficient,
+    /// the SVD route drops the zero singular values and returns the pseudo-inverse solution
+    /// Ψ⁺Â — checked against the closed form Ψ⁺ = Ψᵀ(ΨΨᵀ)⁺ on the rank-4 factorisation
+    /// Ψ = C Bᵀ: Ψ⁺ = B(BᵀB)⁻¹(CᵀC)⁻¹Cᵀ, the 4 × 4 inverses by Gauss–Jordan here.
+    @Test func streamedSVDGivesThePseudoInverseSolutionWhenRankDeficient() throws {
+        let b = 10, p = 30, r = 4
+        let c = randomMatrix(b, r, seed: 31, as: Double.self), basis = randomMatrix(p, r, seed: 32, as: Double.self)
+        var elements = [Double](repeating: 0, count: b * p)
+        for i in 0..<b { for j in 0..<p { for k in 0..<r { elements[i * p + j] += c[i, k] * basis[j, k] } } }
+        let psi = Matrix(rows: b, columns: p, elements: elements)
+        let advantages = randomVector(b, seed: 33, as: Double.self)
+        // w = Ψ⁺Â with uniform weights: the system is Ψ/√B w = Â/√B, the same minimiser.
+        let cInverse = invert(gram(c)), bInverse = invert(gram(basis))
+        let cta = (0..<r).map { k in (0..<b).reduce(0.0) { $0 + c[$1, k] * advantages[$1] } }
+        let middle = (0..<r).map { i in (0..<r).reduce(0.0) { $0 + cInverse[i][$1] * cta[$1] } }
+        let inner = (0..<r).map { i in (0..<r).reduce(0.0) { $0 + bInverse[i][$1] * middle[$1] } }
+        let expected = (0..<p).map { j in (0..<r).reduce(0.0) { $0 + basis[j, $1] * inner[$1] } }
+
+        let system = try FisherSystem(scores: psi, advantages: advantages, damping: 0)
+        let whole = try system.solveLeastSquares(.svd())
+        let streamed = try system.solveLeastSquaresBySVD(relativeCutoff: nil, chunkRows: b + 1)
+        for solution in [whole, streamed] {
+            #expect(solution.diagnostics.effectiveRank == r)
+            #expect(relativeError(solution.w, expected) < 1e-10)
+        }
+        // QR cannot: the triangle has (numerically) zero pivots and the solution is garbage or an error.
+        let qr = try? system.solveLeastSquares(.qr)
+        #expect(qr == nil || relativeError(qr!.w, expected) > 1e-3)
+    }
+}
+
+private func gram(_ m: Matrix<Double>) -> [[Double]] {
+    (0..<m.columns).map { i in (0..<m.columns).map { j in (0..<m.rows).reduce(0.0) { $0 + m[$1, i] * m[$1, j] } } }
+}
+
+/// The inverse of a small symmetric positive definite matrix by Gauss–Jordan elimination.
+private func invert(_ a: [[Double]]) -> [[Double]] {
+    let n = a.count
+    var m = a.enumerated().map { i, row in row + (0..<n).map { $0 == i ? 1.0 : 0.0 } }
+    for k in 0..<n {
+        let pivot = m[k][k]
+        m[k] = m[k].map { $0 / pivot }
+        for i in 0..<n where i != k {
+            let factor = m[i][k]
+            m[i] = zip(m[i], m[k]).map { $0 - factor * $1 }
+        }
+    }
+    return m.map { Array($0[n...]) }
+}

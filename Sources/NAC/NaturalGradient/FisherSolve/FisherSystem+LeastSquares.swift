@@ -43,9 +43,10 @@ extension FisherSystem {
     /// (P + B) · B scalars fewer). Otherwise one column-major copy of S (or [S b]) is factorised
     /// by blocked Householder QR with recursive panels (`geqrt`, 1.3–2× faster than `geqrf` here).
     ///
-    /// **SVD** keeps the copy of S and its Householder vectors: the SVD of the n × n triangle (R,
-    /// or Rᵀ when wide: the singular values of S) gives the minimum-norm solution, mapped back
-    /// through Q (tall x = R⁺(Qᵀb), wide x = Q[(Rᵀ)⁺b ; 0]).
+    /// **SVD**: the singular values of S are those of the n × n triangle R, and the cut-off
+    /// (pseudo-inverse) solution follows from R's SVD: tall w = R⁺c (`gelsd`, c from the augmented
+    /// column as for QR); wide, when S streams, w = Ψ_ωᵀ z with z = (RᵀR)⁺Â_ω from R = UΣVᵀ
+    /// (`gesdd`); wide otherwise, through Q from a copy of S: w = (Q[(Rᵀ)⁺Â_ω ; 0])[0..<P].
     ///
     /// - Returns: w; with `.svd`, `effectiveRank` (of the stacked system: of Ψ_ω itself when
     ///   λ = 0), the singular values and `conditionEstimate` = (σ₁/σ_r)², κ₂ of the system's
@@ -59,7 +60,7 @@ extension FisherSystem {
     ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
         switch method {
         case .qr: return try solveLeastSquaresByQR(chunkRows: nil)
-        case .svd(let relativeCutoff): return try solveLeastSquaresBySVD(relativeCutoff: relativeCutoff)
+        case .svd(let relativeCutoff): return try solveLeastSquaresBySVD(relativeCutoff: relativeCutoff, chunkRows: nil)
         }
     }
 
@@ -148,7 +149,7 @@ extension FisherSystem {
     /// force the streaming form on small systems with it).
     func solveLeastSquaresByQR(chunkRows: Int?) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
         let system = stackedLeastSquares()
-        let n = system.n, p = parameterCount
+        let n = system.n
         let columns = system.tall ? n + 1 : n
         let triangle: [Scalar] = HouseholderTriangle.factor(rows: system.m, columns: columns, chunkRows: chunkRows) {
             range, destination, leading in
@@ -174,11 +175,111 @@ extension FisherSystem {
             solveTriangular(.transposed, &w)                                // R w = c
             return try finish(w, gradient: gradient(), route: .leastSquaresQR)
         }
-        // Wide: RᵀR z = Â_ω, then w = Ψ_ωᵀ z and g = Ψ_ωᵀ Â_ω from one 2 × B by B × P product.
+        // Wide: RᵀR z = Â_ω (the seminormal equations), then w = Ψ_ωᵀ z.
         var z = system.rightHandSide
         solveTriangular(.none, &z)
         solveTriangular(.transposed, &z)
-        let scales = scalesOfSamples, b = sampleCount
+        let (w, g) = productsWithScores(system, z)
+        return try finish(w, gradient: g, route: .leastSquaresQR)
+    }
+
+    /// The SVD form of `solveLeastSquares`; `chunkRows` as in `solveLeastSquaresByQR`.
+    func solveLeastSquaresBySVD(
+        relativeCutoff: Scalar?, chunkRows: Int?
+    ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+        let system = stackedLeastSquares()
+        let m = system.m, n = system.n
+        let cutoff = relativeCutoff ?? Scalar(Swift.max(m, n)) * Scalar.ulpOfOne
+        if system.tall {
+            return try solveTallBySVD(system, cutoff: cutoff, chunkRows: chunkRows)
+        }
+        let streams = chunkRows != nil
+            || HouseholderTriangle.streams(rows: m, columns: n, scalarSize: MemoryLayout<Scalar>.stride)
+        return streams ? try solveWideBySVDOfTriangle(system, cutoff: cutoff, chunkRows: chunkRows)
+                       : try solveWideBySVDThroughQ(system, cutoff: cutoff)
+    }
+
+    /// Tall: R and c = (Qᵀb)[0..<P] from the QR of [S  b] (streamed or whole), then w = R⁺c by
+    /// `gelsd` on the P × P triangle.
+    private func solveTallBySVD(
+        _ system: StackedLeastSquares, cutoff: Scalar, chunkRows: Int?
+    ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+        let n = system.n, columns = n + 1
+        let augmented: [Scalar] = HouseholderTriangle.factor(rows: system.m, columns: columns, chunkRows: chunkRows) {
+            range, destination, leading in
+            writeStackedRows(system, augmented: true, range, into: destination, leadingDimension: leading)
+        }
+        var triangle = zeroedBuffer(Scalar.self, count: n * n)
+        for j in 0..<n { for i in 0...j { triangle[j * n + i] = augmented[j * columns + i] } }
+        var rhs = Array(augmented[(n * columns)..<(n * columns + n)])
+        var singularValues = [Scalar](repeating: 0, count: n)
+        var rank = 0
+        if n > 0 {
+            let info = triangle.withUnsafeMutableBufferPointer { pa in
+                rhs.withUnsafeMutableBufferPointer { pb in
+                    singularValues.withUnsafeMutableBufferPointer { psv in
+                        Scalar.gelsd(m: n, n: n, nrhs: 1, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n,
+                                     s: psv.baseAddress!, rcond: cutoff, rank: &rank)
+                    }
+                }
+            }
+            checkLapackArguments(info, "gelsd")
+            if info > 0 { throw .noConvergence(routine: "gelsd", count: info) }
+        }
+        return try finish(rhs, gradient: gradient(), route: .leastSquaresSVD,
+                          conditionEstimate: Self.squaredConditionNumber(singularValues, rank: rank),
+                          effectiveRank: rank, singularValues: singularValues)
+    }
+
+    /// Wide, from R alone (the streaming case): with R = U Σ Vᵀ (`gesdd`), SᵀS = V Σ² Vᵀ and the
+    /// minimum-norm solution of Sᵀx = Â_ω is x = S (SᵀS)⁺ Â_ω (A⁺ = Aᵀ(AAᵀ)⁺ for any A), so
+    /// z = V_r Σ_r⁻² V_rᵀ Â_ω over the r singular values above the cut-off and w = Ψ_ωᵀ z: the
+    /// seminormal equations of the QR route with the pseudo-inverse. To first order the error is
+    /// ε ‖S‖ ‖z‖ ≈ κ_r ε ‖w‖, κ_r = σ₁/σ_r, as for applying Q.
+    private func solveWideBySVDOfTriangle(
+        _ system: StackedLeastSquares, cutoff: Scalar, chunkRows: Int?
+    ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+        let n = system.n
+        var triangle: [Scalar] = HouseholderTriangle.factor(rows: system.m, columns: n, chunkRows: chunkRows) {
+            range, destination, leading in
+            writeStackedRows(system, augmented: false, range, into: destination, leadingDimension: leading)
+        }
+        var singularValues = [Scalar](repeating: 0, count: n)
+        var left = [Scalar](repeating: 0, count: n * n), rightTransposed = left
+        if n > 0 {
+            let info = triangle.withUnsafeMutableBufferPointer { pa in
+                singularValues.withUnsafeMutableBufferPointer { ps in
+                    left.withUnsafeMutableBufferPointer { pu in
+                        rightTransposed.withUnsafeMutableBufferPointer { pv in
+                            Scalar.gesdd(m: n, n: n, a: pa.baseAddress!, lda: n, s: ps.baseAddress!, u: pu.baseAddress!,
+                                         ldu: n, vt: pv.baseAddress!, ldvt: n)
+                        }
+                    }
+                }
+            }
+            checkLapackArguments(info, "gesdd")
+            if info > 0 { throw .noConvergence(routine: "gesdd", count: info) }
+        }
+        let largest = singularValues.first ?? 0
+        let rank = singularValues.prefix { $0 > cutoff * largest }.count
+        // t = Σ_r⁻² V_rᵀ Â_ω, z = V_r t. Vᵀ is column-major: Vᵀ[i, j] = rightTransposed[j · n + i].
+        var z = [Scalar](repeating: 0, count: n)
+        for i in 0..<rank {
+            var t: Scalar = 0
+            for j in 0..<n { t += rightTransposed[j * n + i] * system.rightHandSide[j] }
+            t /= singularValues[i] * singularValues[i]
+            for j in 0..<n { z[j] += rightTransposed[j * n + i] * t }
+        }
+        let (w, g) = productsWithScores(system, z)
+        return try finish(w, gradient: g, route: .leastSquaresSVD,
+                          conditionEstimate: Self.squaredConditionNumber(singularValues, rank: rank),
+                          effectiveRank: rank, singularValues: singularValues)
+    }
+
+    /// w = Ψ_ωᵀ z (z on the active samples) and g = Ψ_ωᵀ Â_ω from one 2 × B by B × P product (one
+    /// pass over Ψ).
+    func productsWithScores(_ system: StackedLeastSquares, _ z: [Scalar]) -> (w: [Scalar], g: [Scalar]) {
+        let scales = scalesOfSamples, b = sampleCount, p = parameterCount
         var left = [Scalar](repeating: 0, count: 2 * b)
         for (k, row) in system.active.enumerated() { left[row] = scales[row] * z[k] }
         for row in 0..<b { left[b + row] = scales[row] * scales[row] * advantages[row] }
@@ -191,13 +292,22 @@ extension FisherSystem {
                 }
             }
         }
-        return try finish(Array(products[0..<p]), gradient: Array(products[p...]), route: .leastSquaresQR)
+        return (Array(products[0..<p]), Array(products[p...]))
     }
 
-    /// The SVD form of `solveLeastSquares`.
-    func solveLeastSquaresBySVD(relativeCutoff: Scalar?) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
-        let system = stackedLeastSquares()
-        let m = system.m, n = system.n, tall = system.tall
+    /// (σ₁/σ_r)², κ₂ of the normal matrix; ∞ when the rank is 0.
+    static func squaredConditionNumber(_ singularValues: [Scalar], rank: Int) -> Scalar {
+        guard rank > 0, let largest = singularValues.first else { return .infinity }
+        let ratio = largest / singularValues[rank - 1]
+        return ratio * ratio
+    }
+
+    /// Wide, through Q (S fits in cache or is too wide to stream): a copy of S = QR keeps its
+    /// Householder vectors; y = (Rᵀ)⁺Â_ω by `gelsd` on Rᵀ, then x = Q [y ; 0].
+    private func solveWideBySVDThroughQ(
+        _ system: StackedLeastSquares, cutoff: Scalar
+    ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+        let m = system.m, n = system.n
 
         // The stored matrix S (m × n, column-major), from the engine's buffer pool: repeated
         // solves reuse its pages instead of faulting in fresh ones (≈ 2 µs per 4 KiB).
@@ -215,47 +325,31 @@ extension FisherSystem {
             let info = Scalar.geqrt(m: m, n: n, nb: blockSize, a: a, lda: m, t: factors.base, ldt: blockSize)
             checkLapackArguments(info, "geqrt")
         }
-        func applyQ(_ trans: Transpose) {
-            guard n > 0 else { return }
-            let info = rhs.withUnsafeMutableBufferPointer { pb in
-                Scalar.gemqrt(.left, trans, m: m, n: 1, k: n, nb: blockSize, v: a, ldv: m, t: factors.base,
-                              ldt: blockSize, c: pb.baseAddress!, ldc: m)
-            }
-            checkLapackArguments(info, "gemqrt")
-        }
-        // The SVD of the n × n triangle (R for the tall system, Rᵀ for the wide one): the same
-        // singular values as S, and the same minimum-norm solution once mapped through Q.
+        // The SVD of the n × n triangle Rᵀ: the singular values of S, and y = (Rᵀ)⁺Â_ω.
         var singularValues = [Scalar](repeating: 0, count: n)
         var rank = 0
-        let cutoff = relativeCutoff ?? Scalar(Swift.max(m, n)) * Scalar.ulpOfOne
         var triangle = zeroedBuffer(Scalar.self, count: n * n)
-        for j in 0..<n {
-            for i in 0...j {
-                if tall { triangle[j * n + i] = a[j * m + i] }      // R[i, j]
-                else { triangle[i * n + j] = a[j * m + i] }         // Rᵀ[j, i] = R[i, j]
-            }
-        }
-        if tall { applyQ(.transposed) }     // c = Qᵀ b; the solution uses c[0..<n]
-        let info = triangle.withUnsafeMutableBufferPointer { pa in
-            rhs.withUnsafeMutableBufferPointer { pb in
-                singularValues.withUnsafeMutableBufferPointer { psv in
-                    Scalar.gelsd(m: n, n: n, nrhs: 1, a: pa.baseAddress!, lda: Swift.max(1, n), b: pb.baseAddress!,
-                                 ldb: m, s: psv.baseAddress!, rcond: cutoff, rank: &rank)
+        for j in 0..<n { for i in 0...j { triangle[i * n + j] = a[j * m + i] } }    // Rᵀ[j, i] = R[i, j]
+        if n > 0 {
+            let info = triangle.withUnsafeMutableBufferPointer { pa in
+                rhs.withUnsafeMutableBufferPointer { pb in
+                    singularValues.withUnsafeMutableBufferPointer { psv in
+                        Scalar.gelsd(m: n, n: n, nrhs: 1, a: pa.baseAddress!, lda: n, b: pb.baseAddress!,
+                                     ldb: m, s: psv.baseAddress!, rcond: cutoff, rank: &rank)
+                    }
                 }
             }
-        }
-        checkLapackArguments(info, "gelsd")
-        if info > 0 { throw .noConvergence(routine: "gelsd", count: info) }
-        if !tall {
+            checkLapackArguments(info, "gelsd")
+            if info > 0 { throw .noConvergence(routine: "gelsd", count: info) }
             for i in n..<m { rhs[i] = 0 }
-            applyQ(.none)                   // x = Q [y ; 0]
-        }
-        var condition: Scalar = .infinity
-        if rank > 0, let largest = singularValues.first {
-            let ratio = largest / singularValues[rank - 1]
-            condition = ratio * ratio
+            let applied = rhs.withUnsafeMutableBufferPointer { pb in     // x = Q [y ; 0]
+                Scalar.gemqrt(.left, .none, m: m, n: 1, k: n, nb: blockSize, v: a, ldv: m, t: factors.base,
+                              ldt: blockSize, c: pb.baseAddress!, ldc: m)
+            }
+            checkLapackArguments(applied, "gemqrt")
         }
         return try finish(Array(rhs[0..<parameterCount]), gradient: gradient(), route: .leastSquaresSVD,
-                          conditionEstimate: condition, effectiveRank: rank, singularValues: singularValues)
+                          conditionEstimate: Self.squaredConditionNumber(singularValues, rank: rank),
+                          effectiveRank: rank, singularValues: singularValues)
     }
 }
