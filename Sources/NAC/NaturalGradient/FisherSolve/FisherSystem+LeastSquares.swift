@@ -1,9 +1,11 @@
 /// How `FisherSystem.solveLeastSquares(_:)` solves the compatible regression.
 public enum LeastSquaresMethod<Scalar: NACScalar>: Sendable, Equatable {
-    /// Householder QR (LAPACK `geqrt`): fast and backward stable, but assumes the stacked system
-    /// has full rank (always true when λ > 0).
+    /// Householder QR (LAPACK `geqrt`, its triangle only): fast and accurate (error of order κ ε,
+    /// not the normal equations' κ² ε), but assumes the stacked system has full rank (always
+    /// true when λ > 0).
     case qr
-    /// SVD (LAPACK `gelsd` on the QR's triangle): minimum-norm and rank-revealing; singular values below
+    /// SVD of the QR's triangle (LAPACK `gelsd`, or `gesdd` when the system streams): minimum-norm
+    /// and rank-revealing; singular values below
     /// `relativeCutoff · σ₁` (default max(m, n) · ε) are dropped, which makes it the
     /// pseudo-inverse solution when λ = 0 and Ψ_ω is rank deficient.
     case svd(relativeCutoff: Scalar? = nil)
@@ -31,10 +33,10 @@ extension FisherSystem {
     ///
     /// **QR** needs R only (`HouseholderTriangle`), never Q:
     /// - tall: R and c = (Qᵀ b)[0..<P] from the QR of the augmented [S  b], then w = R⁻¹c — the
-    ///   standard backward-stable solve (Björck, *Numerical Methods for Least Squares Problems*, §2.4);
+    ///   standard backward-stable solve (Björck, *Numerical Methods for Least Squares Problems*, 1996, ch. 2);
     /// - wide: the seminormal equations, RᵀR z = Â_ω (two triangular solves), w = Ψ_ωᵀ z. For the
     ///   minimum-norm problem these are forward stable — error of order κ₂(S) ε, like applying Q
-    ///   (Paige 1973; Higham, *Accuracy and Stability of Numerical Algorithms*, §21.2) — whereas the
+    ///   (Paige 1973; Higham, *Accuracy and Stability of Numerical Algorithms*, ch. 21) — whereas the
     ///   normal equations (the kernel route) give κ₂(S)² ε.
     ///
     /// So S need not be kept: when it is larger than the last-level cache and has at most 384
