@@ -31,4 +31,18 @@ int nac_tanh_uses_avx2(void);
 // For tests: the baseline version (avx2 == 0) or the AVX2 + FMA one (when the CPU has them).
 void nac_tanh_f64_variant(int avx2, ptrdiff_t count, const double *x, double *y, double *d1);
 void nac_tanh_f32_variant(int avx2, ptrdiff_t count, const float *x, float *y, float *d1);
+
+// 3. A few rows times a tall matrix, reading it once: out (k × n) = C (k × m) · A (m × n), C
+// row-major k × m, A with row stride a_row_stride, out row-major k × n (overwritten; it must not
+// overlap C or A). For k up to a handful (say ≤ 8) and large A, where gemm's packing would read A
+// two or three times. AVX2 + FMA when the CPU has them, baseline otherwise.
+void nac_few_rows_product_f64(ptrdiff_t k, ptrdiff_t m, ptrdiff_t n, const double *c, const double *a,
+                              ptrdiff_t a_row_stride, double *out);
+void nac_few_rows_product_f32(ptrdiff_t k, ptrdiff_t m, ptrdiff_t n, const float *c, const float *a,
+                              ptrdiff_t a_row_stride, float *out);
+// For tests: the baseline version (avx2 == 0) or the AVX2 + FMA one (when the CPU has them).
+void nac_few_rows_product_f64_variant(int avx2, ptrdiff_t k, ptrdiff_t m, ptrdiff_t n, const double *c,
+                                      const double *a, ptrdiff_t a_row_stride, double *out);
+void nac_few_rows_product_f32_variant(int avx2, ptrdiff_t k, ptrdiff_t m, ptrdiff_t n, const float *c,
+                                      const float *a, ptrdiff_t a_row_stride, float *out);
 #endif

@@ -79,7 +79,7 @@ enum HouseholderTriangle {
             writeRows(start..<end, a + offset, leading)
             householder(a, rows: offset + end - start, columns: n, leadingDimension: leading)
             // Keep R (upper triangle) and clear the reflectors below it for the next stacking.
-            for j in 0..<n { (a + j * leading + j + 1).update(repeating: 0, count: n - j - 1) }
+            for j in 0..<n { setToZero(a + j * leading + j + 1, count: n - j - 1) }
             start = end
         }
         copyUpperTriangle(a, rows: n, columns: n, leadingDimension: leading, into: &triangle)

@@ -71,6 +71,15 @@ extension Double: NACScalar {
         nac_tanh_f64_variant(vectorExtensions ? 1 : 0, count, x, y, d1)
     }
 
+    /// `fewRowsProduct` through a chosen version of the C kernel (tests): the baseline one, or
+    /// AVX2 + FMA when `vectorExtensions` and the CPU has them.
+    static func fewRowsProduct(
+        vectorExtensions: Bool, _ c: UnsafePointer<Double>, rows k: Int, _ a: UnsafePointer<Double>, rows m: Int,
+        columns n: Int, aRowStride: Int, into out: UnsafeMutablePointer<Double>
+    ) {
+        nac_few_rows_product_f64_variant(vectorExtensions ? 1 : 0, k, m, n, c, a, aRowStride, out)
+    }
+
     /// Whether the tanh kernel runs its AVX2 + FMA version on this CPU.
     static var hyperbolicTangentUsesVectorExtensions: Bool { nac_tanh_uses_avx2() != 0 }
 
@@ -196,6 +205,13 @@ extension Double: NACScalar {
         Int(LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: vectors ? "V" : "N")),
                            lapackTriangle(triangle), lapackInt(n, "syevd"), a,
                            lapackInt(lda, "syevd"), w))
+    }
+
+    public static func fewRowsProduct(
+        _ c: UnsafePointer<Double>, rows k: Int, _ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
+        aRowStride: Int, into out: UnsafeMutablePointer<Double>
+    ) {
+        nac_few_rows_product_f64(k, m, n, c, a, aRowStride, out)
     }
 
     public static func outerProductRows(

@@ -14,47 +14,6 @@
 // ran in 8.7 ms. Every kernel below carries both attributes.
 
 extension NACScalar {
-    /// out (k × n) ← C (k × m) A (m × n) for a few rows k (say ≤ 8), A with row stride
-    /// `aRowStride`: A is read once, in column blocks of 1024 whose k accumulator rows stay in L1.
-    /// gemm packs A first and streams it 2–3 times for such shapes (measured at k = 3, 256 × 84496);
-    /// this is the memory-bound optimum when A is large.
-    /// - Complexity: 2kmn flops, one pass over A.
-    @_specialize(where Self == Double)
-    @_specialize(where Self == Float)
-    public static func fewRowsProduct(
-        _ c: UnsafePointer<Self>, rows k: Int, _ a: UnsafePointer<Self>, rows m: Int, columns n: Int,
-        aRowStride: Int, into out: UnsafeMutablePointer<Self>
-    ) {
-        out.update(repeating: 0, count: k * n)
-        let block = 1024
-        var start = 0
-        while start < n {
-            let width = Swift.min(block, n - start)
-            // Four rows of A per sweep over an accumulator row: one load and store of the
-            // accumulator per four multiply-adds.
-            var r = 0
-            while r + 4 <= m {
-                let r0 = a + r * aRowStride + start, r1 = r0 + aRowStride, r2 = r1 + aRowStride, r3 = r2 + aRowStride
-                for q in 0..<k {
-                    let c0 = c[q * m + r], c1 = c[q * m + r + 1], c2 = c[q * m + r + 2], c3 = c[q * m + r + 3]
-                    let o = out + q * n + start
-                    for i in 0..<width { o[i] += (c0 * r0[i] + c1 * r1[i]) + (c2 * r2[i] + c3 * r3[i]) }
-                }
-                r += 4
-            }
-            while r < m {
-                let row = a + r * aRowStride + start
-                for q in 0..<k {
-                    let coefficient = c[q * m + r]
-                    let o = out + q * n + start
-                    for i in 0..<width { o[i] += coefficient * row[i] }
-                }
-                r += 1
-            }
-            start += width
-        }
-    }
-
     /// The index of the first negative element among `count` elements, or `nil`.
     /// - Complexity: one pass.
     @_specialize(where Self == Double)

@@ -230,6 +230,15 @@ where RawSignificand: FixedWidthInteger {
         u: UnsafePointer<Self>, uRowStride: Int, v: UnsafePointer<Self>, vRowStride: Int,
         accumulate: Bool, streaming: Bool, into dst: UnsafeMutablePointer<Self>, dstRowStride: Int)
 
+    /// out (k × n) ← C (k × m) A (m × n) for a few rows k (say ≤ 8), A with row stride
+    /// `aRowStride`, C and out row-major and not overlapping A: A is read once (C kernel, see
+    /// CNACKernels.h), where gemm packs A first and streams it 2–3 times for such shapes (measured
+    /// at k = 3, 256 × 84496). The memory-bound optimum when A is large.
+    /// - Complexity: 2kmn flops, one pass over A.
+    static func fewRowsProduct(
+        _ c: UnsafePointer<Self>, rows k: Int, _ a: UnsafePointer<Self>, rows m: Int, columns n: Int,
+        aRowStride: Int, into out: UnsafeMutablePointer<Self>)
+
     /// The largest |x| over `count` elements, or NaN if any element is NaN.
     static func maximumMagnitude(_ x: UnsafePointer<Self>, count: Int) -> Self
 

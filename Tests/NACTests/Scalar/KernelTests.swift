@@ -217,11 +217,14 @@ private func checkUnrolled<S: NACScalar>(_: S.Type) {
     #expect(S.symmetricOneNorm(.upper, n: n, upperOnly, rowStride: n).isNaN)
 }
 
-/// `fewRowsProduct` (C A for a few rows k, A read once in column blocks of 1024, four rows of A per
-/// sweep) against the triple loop, in both types: k = 1…4, m not a multiple of 4, n spanning
-/// several blocks with a ragged last one, and a row stride larger than n.
+/// `fewRowsProduct` (C A for a few rows k, A read once in column blocks of 2048, up to three output
+/// rows and four rows of A per sweep) against the triple loop, in both types and both versions of
+/// the C kernel (baseline, AVX2 + FMA): k = 1…7 (groups of three with every remainder), m not a
+/// multiple of 4, n spanning several blocks with a ragged last one, and a row stride larger than n.
 @Suite struct FewRowsProductTests {
-    static func check<S: NACScalar>(_: S.Type, k: Int, m: Int, n: Int, tolerance: Double) {
+    typealias Product<S: NACScalar> = (UnsafePointer<S>, Int, UnsafePointer<S>, Int, Int, Int, UnsafeMutablePointer<S>) -> Void
+
+    static func check<S: NACScalar>(_: S.Type, k: Int, m: Int, n: Int, tolerance: Double, product: Product<S>) {
         let stride = n + 5
         var rng = Xoshiro256StarStar(seed: UInt64(k * 10_000 + m * 100 + n % 97))
         let c = (0..<(k * m)).map { _ in rng.normal(S.self) }
@@ -230,8 +233,7 @@ private func checkUnrolled<S: NACScalar>(_: S.Type) {
         c.withUnsafeBufferPointer { pc in
             a.withUnsafeBufferPointer { pa in
                 out.withUnsafeMutableBufferPointer { po in
-                    S.fewRowsProduct(pc.baseAddress!, rows: k, pa.baseAddress!, rows: m, columns: n, aRowStride: stride,
-                                     into: po.baseAddress!)
+                    product(pc.baseAddress!, k, pa.baseAddress!, m, n, stride, po.baseAddress!)
                 }
             }
         }
@@ -249,9 +251,24 @@ private func checkUnrolled<S: NACScalar>(_: S.Type) {
         #expect(worst < tolerance, "\(S.typeName) k = \(k), m = \(m), n = \(n): worst error \(worst) relative to Σ|c·a|")
     }
 
-    @Test(arguments: [(1, 1, 7), (2, 5, 1024), (3, 13, 2500), (4, 4, 3), (3, 9, 2049)])
+    @Test(arguments: [(1, 1, 7), (2, 5, 1024), (3, 13, 2500), (4, 4, 3), (3, 9, 2049), (5, 6, 4100), (7, 11, 33)])
     func matchesTheTripleLoop(_ shape: (Int, Int, Int)) {
-        Self.check(Double.self, k: shape.0, m: shape.1, n: shape.2, tolerance: 1e-15 * Double(shape.1))
-        Self.check(Float.self, k: shape.0, m: shape.1, n: shape.2, tolerance: 1e-6 * Double(shape.1))
+        let (k, m, n) = shape
+        Self.check(Double.self, k: k, m: m, n: n, tolerance: 1e-15 * Double(m)) {
+            Double.fewRowsProduct($0, rows: $1, $2, rows: $3, columns: $4, aRowStride: $5, into: $6)
+        }
+        Self.check(Float.self, k: k, m: m, n: n, tolerance: 1e-6 * Double(m)) {
+            Float.fewRowsProduct($0, rows: $1, $2, rows: $3, columns: $4, aRowStride: $5, into: $6)
+        }
+        for vectorExtensions in [false, true] {
+            Self.check(Double.self, k: k, m: m, n: n, tolerance: 1e-15 * Double(m)) {
+                Double.fewRowsProduct(vectorExtensions: vectorExtensions, $0, rows: $1, $2, rows: $3, columns: $4,
+                                      aRowStride: $5, into: $6)
+            }
+            Self.check(Float.self, k: k, m: m, n: n, tolerance: 1e-6 * Double(m)) {
+                Float.fewRowsProduct(vectorExtensions: vectorExtensions, $0, rows: $1, $2, rows: $3, columns: $4,
+                                     aRowStride: $5, into: $6)
+            }
+        }
     }
 }

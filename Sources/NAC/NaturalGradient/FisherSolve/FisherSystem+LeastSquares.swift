@@ -124,7 +124,7 @@ extension FisherSystem {
                 let dampingStart = Swift.max(first, ba)
                 if dampingStart < range.upperBound {
                     for j in 0..<columns {
-                        (destination + j * leading + dampingStart - first).update(repeating: 0, count: range.upperBound - dampingStart)
+                        setToZero(destination + j * leading + dampingStart - first, count: range.upperBound - dampingStart)
                     }
                     for i in dampingStart..<range.upperBound { destination[(i - ba) * leading + i - first] = rootDamping }
                 }
@@ -139,7 +139,7 @@ extension FisherSystem {
                     }
                     let dampingStart = Swift.max(first, p)
                     if dampingStart < range.upperBound {
-                        (column + dampingStart - first).update(repeating: 0, count: range.upperBound - dampingStart)
+                        setToZero(column + dampingStart - first, count: range.upperBound - dampingStart)
                         if range.contains(p + k) { column[p + k - first] = rootDamping }
                     }
                 }
@@ -212,7 +212,11 @@ extension FisherSystem {
             writeStackedRows(system, augmented: true, range, into: destination, leadingDimension: leading)
         }
         var triangle = zeroedBuffer(Scalar.self, count: n * n)
-        for j in 0..<n { for i in 0...j { triangle[j * n + i] = augmented[j * columns + i] } }
+        triangle.withUnsafeMutableBufferPointer { pt in
+            augmented.withUnsafeBufferPointer { pa in
+                for j in 0..<n { (pt.baseAddress! + j * n).update(from: pa.baseAddress! + j * columns, count: j + 1) }
+            }
+        }
         var rhs = Array(augmented[(n * columns)..<(n * columns + n)])
         var singularValues = [Scalar](repeating: 0, count: n)
         var rank = 0
@@ -264,13 +268,23 @@ extension FisherSystem {
         }
         let largest = singularValues.first ?? 0
         let rank = singularValues.prefix { $0 > cutoff * largest }.count
-        // t = Σ_r⁻² V_rᵀ Â_ω, z = V_r t. Vᵀ is column-major: Vᵀ[i, j] = rightTransposed[j · n + i].
-        var z = [Scalar](repeating: 0, count: n)
-        for i in 0..<rank {
-            var t: Scalar = 0
-            for j in 0..<n { t += rightTransposed[j * n + i] * system.rightHandSide[j] }
-            t /= singularValues[i] * singularValues[i]
-            for j in 0..<n { z[j] += rightTransposed[j * n + i] * t }
+        // t = Σ_r⁻² V_rᵀ Â_ω, z = V_r t by two gemv: column-major Vᵀ read row-major is V (n × n),
+        // and V_r its first `rank` columns.
+        var t = [Scalar](repeating: 0, count: Swift.max(rank, 1)), z = [Scalar](repeating: 0, count: n)
+        if rank > 0 {
+            rightTransposed.withUnsafeBufferPointer { pv in
+                system.rightHandSide.withUnsafeBufferPointer { pb in
+                    t.withUnsafeMutableBufferPointer { pt in
+                        Scalar.gemv(.transposed, m: n, n: rank, alpha: 1, a: pv.baseAddress!, lda: n, x: pb.baseAddress!,
+                                    incx: 1, beta: 0, y: pt.baseAddress!, incy: 1)
+                        for i in 0..<rank { pt[i] /= singularValues[i] * singularValues[i] }
+                        z.withUnsafeMutableBufferPointer { pz in
+                            Scalar.gemv(.none, m: n, n: rank, alpha: 1, a: pv.baseAddress!, lda: n, x: pt.baseAddress!,
+                                        incx: 1, beta: 0, y: pz.baseAddress!, incy: 1)
+                        }
+                    }
+                }
+            }
         }
         let (w, g) = productsWithScores(system, z)
         return try finish(w, gradient: g, route: .leastSquaresSVD,
@@ -330,8 +344,13 @@ extension FisherSystem {
         // The SVD of the n × n triangle Rᵀ: the singular values of S, and y = (Rᵀ)⁺Â_ω.
         var singularValues = [Scalar](repeating: 0, count: n)
         var rank = 0
+        // Rᵀ column-major is R row-major: the transpose of a's leading n × n block read row-major
+        // (row stride m), with the reflectors below R's diagonal cleared.
         var triangle = zeroedBuffer(Scalar.self, count: n * n)
-        for j in 0..<n { for i in 0...j { triangle[i * n + j] = a[j * m + i] } }    // Rᵀ[j, i] = R[i, j]
+        triangle.withUnsafeMutableBufferPointer { pt in
+            Scalar.transpose(rows: n, columns: n, a, lda: m, into: pt.baseAddress!, ldb: n)
+            for i in 0..<n { setToZero(pt.baseAddress! + i * n, count: i) }
+        }
         if n > 0 {
             let info = triangle.withUnsafeMutableBufferPointer { pa in
                 rhs.withUnsafeMutableBufferPointer { pb in

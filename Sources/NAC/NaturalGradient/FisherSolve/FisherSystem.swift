@@ -277,6 +277,13 @@ func zeroedBuffer<Scalar: NACScalar>(_: Scalar.Type, count: Int) -> [Scalar] {
     }
 }
 
+/// Sets `count` scalars at `pointer` to zero by one raw memset. In unspecialised generic code
+/// `update(repeating:count:)` assigns element by element through the witness table.
+func setToZero<Scalar: NACScalar>(_ pointer: UnsafeMutablePointer<Scalar>, count: Int) {
+    guard count > 0 else { return }
+    UnsafeMutableRawPointer(pointer).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Scalar>.stride)
+}
+
 /// Adds `value` to the diagonal of the n × n buffer `a` (leading dimension n).
 func addToDiagonal<Scalar: NACScalar>(_ a: inout [Scalar], n: Int, _ value: Scalar) {
     guard value != 0 else { return }
