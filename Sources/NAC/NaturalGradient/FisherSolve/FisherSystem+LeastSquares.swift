@@ -134,8 +134,9 @@ extension FisherSystem {
                 for (k, row) in system.active.enumerated() {
                     let column = destination + k * leading
                     if first < scoreEnd {
-                        column.update(from: ps.baseAddress! + row * p + first, count: scoreEnd - first)
-                        Scalar.scal(n: scoreEnd - first, alpha: scales[row], x: column, incx: 1)
+                        Scalar.copy(StridedOperand(ps.baseAddress! + row * p + first, rowStride: 0), rows: 1,
+                                    columns: scoreEnd - first, alpha: scales[row], accumulate: false, into: column,
+                                    outRowStride: 0)
                     }
                     let dampingStart = Swift.max(first, p)
                     if dampingStart < range.upperBound {
