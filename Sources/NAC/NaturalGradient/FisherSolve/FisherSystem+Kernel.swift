@@ -85,8 +85,8 @@ enum KernelSystem {
         var kernel = gram
         kernel.withUnsafeMutableBufferPointer { pk in
             scales.withUnsafeBufferPointer { pd in
-                // Row i ← d_i (row i ⊙ d), by specialised kernels: a per-element generic loop here
-                // cost about 1 ms at B = 256 (witness-table calls).
+                // Row i ← d_i (row i ⊙ d), by a specialised kernel: the per-element generic loop it
+                // replaces ran through witness tables, about 5 % of the route at W1 B = 256 in perf.
                 for i in 0..<b {
                     let row = pk.baseAddress! + i * b
                     Scalar.multiplyElementwise(row, pd.baseAddress!, count: b, alpha: pd[i], into: row)

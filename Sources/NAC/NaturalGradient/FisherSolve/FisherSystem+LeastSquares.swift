@@ -66,7 +66,8 @@ extension FisherSystem {
         }
     }
 
-    /// The stacked system of `solveLeastSquares`: its shape and a writer of any range of its rows.
+    /// The stacked system of `solveLeastSquares`: its shape and right-hand side (`writeStackedRows`
+    /// writes any range of its rows).
     struct StackedLeastSquares {
         /// The samples with ω_b > 0, in order.
         var active: [Int]
@@ -95,7 +96,7 @@ extension FisherSystem {
         into destination: UnsafeMutablePointer<Scalar>, leadingDimension leading: Int
     ) {
         let p = parameterCount, scales = scalesOfSamples, rootDamping = damping.squareRoot()
-        let count = range.count, first = range.lowerBound
+        let first = range.lowerBound
         let columns = system.n + (augmented ? 1 : 0)
         scores.withUnsafeBufferPointer { ps in
             if system.tall {
@@ -335,7 +336,7 @@ extension FisherSystem {
         for k in system.rightHandSide.indices { rhs[k] = system.rightHandSide[k] }
 
         // S = Q R by blocked Householder QR with recursive panels (geqrt).
-        let blockSize = Swift.max(1, Swift.min(n, n >= 1024 ? 128 : 32))
+        let blockSize = HouseholderTriangle.blockSize(rows: m, columns: n)
         let factors = Block<Scalar>(uninitializedRows: n, columns: blockSize)
         defer { withExtendedLifetime((stored, factors)) {} }   // `a` points into `stored`
         if n > 0 {
