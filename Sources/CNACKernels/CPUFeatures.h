@@ -11,5 +11,16 @@ static inline int nac_cpu_has_avx2_fma(void) {
     }
     return cached;
 }
+
+// 1 if the CPU has AVX-512 F, DQ and VL (and FMA): what the kernels compiled for AVX-512 use.
+static inline int nac_cpu_has_avx512(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
+            && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma");
+    }
+    return cached;
+}
 #endif
 #endif

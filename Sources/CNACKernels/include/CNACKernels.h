@@ -45,4 +45,22 @@ void nac_few_rows_product_f64_variant(int avx2, ptrdiff_t k, ptrdiff_t m, ptrdif
                                       const double *a, ptrdiff_t a_row_stride, double *out);
 void nac_few_rows_product_f32_variant(int avx2, ptrdiff_t k, ptrdiff_t m, ptrdiff_t n, const float *c,
                                       const float *a, ptrdiff_t a_row_stride, float *out);
+// 4. Column inner products for Householder QR, column-major operands (ld* = leading dimensions):
+//   w[i + j*ldw] += Σ_{r<k} v[r + i*ldv] · c[r + j*ldc]     (W (p × q) += Vᵀ C; V k × p, C k × q)
+// reading C in place (no packing), for k long and p, q small; and Σ_{i<n} x[i]², unscaled (the
+// caller guards overflow and underflow). AVX-512 when the CPU has it (see
+// nac_inner_products_use_avx512), a plain loop otherwise.
+int nac_inner_products_use_avx512(void);
+void nac_column_inner_products_f64(ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const double *v, ptrdiff_t ldv,
+                                   const double *c, ptrdiff_t ldc, double *w, ptrdiff_t ldw);
+void nac_column_inner_products_f32(ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const float *v, ptrdiff_t ldv,
+                                   const float *c, ptrdiff_t ldc, float *w, ptrdiff_t ldw);
+// For tests and for callers that choose: the plain loop (avx512 == 0) or the AVX-512 version
+// (when the CPU has it).
+void nac_column_inner_products_f64_variant(int avx512, ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const double *v,
+                                           ptrdiff_t ldv, const double *c, ptrdiff_t ldc, double *w, ptrdiff_t ldw);
+void nac_column_inner_products_f32_variant(int avx512, ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const float *v,
+                                           ptrdiff_t ldv, const float *c, ptrdiff_t ldc, float *w, ptrdiff_t ldw);
+double nac_sum_of_squares_f64_variant(int avx512, ptrdiff_t n, const double *x);
+float nac_sum_of_squares_f32_variant(int avx512, ptrdiff_t n, const float *x);
 #endif

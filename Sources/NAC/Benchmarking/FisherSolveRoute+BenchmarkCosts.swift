@@ -5,7 +5,7 @@ extension FisherSolveRoute {
     ///
     /// Conventions: a multiply–add is 2 flops; gemv of an m × n matrix 2mn; syrk of an n × n
     /// result with inner dimension k n²k (half of gemm's 2n²k); Cholesky (potrf) of order n n³/3;
-    /// a Cholesky solve (potrs, one right-hand side) 2n²; Householder QR (geqrt) of an
+    /// a Cholesky solve (potrs, one right-hand side) 2n²; Householder QR (`BlockedHouseholderQR`, geqrt's algorithm) of an
     /// l × k or k × l matrix, k ≤ l, 2k²l − 2k³/3. O(n) vector work, LAPACK `pocon`'s condition
     /// estimate (a few triangular solves, O(n²)) and the one-norm of the factorised matrix
     /// (O(n²) additions) are not counted. Every direct route ends in `FisherSystem.finish`,
@@ -16,7 +16,7 @@ extension FisherSolveRoute {
     /// |---|---|
     /// | `explicitFisher` | BP² (syrk F = ΨᵀΨ/B + λI) + P³/3 (potrf) + 2P² (potrs) + 6BP (products) |
     /// | `kernel` | B²P (syrk K = ΨΨᵀ/B + λI) + B³/3 (potrf) + 2B² (potrs) + 2B² (K₀u for the residual) + 6BP (w, g and the residual Ψᵀs in one 3-row product; the route does not call `finish`'s products) |
-    /// | `leastSquaresQR` | on the stacked k × l system (B < P: [Ψ/√B  √λ I_B], k = B, l = P + B; B ≥ P: [Ψ/√B ; √λ I_P], k = P, l = B + P): 2k²l − 2k³/3 (QR of the tall l × k form); B ≥ P: + (4kl − 2k²) (the right-hand side as an extra column of the QR) + k² (triangular solve) + 6BP (products); B < P: + 2k² (two triangular solves, the seminormal equations) + 2BP (w = Ψᵀz, in one pass with g) + 6BP (products). The streaming form's refactorised triangles (2k³ per 4096-row chunk) are not counted |
+    /// | `leastSquaresQR` | on the stacked k × l system (B < P: [Ψ/√B  √λ I_B], k = B, l = P + B; B ≥ P: [Ψ/√B ; √λ I_P], k = P, l = B + P): 2k²l − 2k³/3 (QR of the tall l × k form); B ≥ P: + (4kl − 2k²) (the right-hand side as an extra column of the QR) + k² (triangular solve) + 6BP (products); B < P: + 2k² (two triangular solves, the seminormal equations) + 2BP (w = Ψᵀz, in one pass with g) + 6BP (products). Without AVX-512 the streaming form refactorises the triangle in each 4096-row chunk (2k³ per chunk, not counted); with it, `BlockedHouseholderQR.factorTriangleOverRows` skips the triangle's zeros |
     /// | `leastSquaresSVD` | a **lower bound**: the same QR of the stacked system + 8k³/3 (bidiagonalising its k × k triangle in gelsd) + 6BP (products); the divide-and-conquer SVD and the back-transformations are not counted |
     /// | `conjugateGradient` | 2BP (g) + iterations · 4BP (one Fisher-vector product of two gemv each), without the residual check (`verifyResidual: false`) |
     ///

@@ -4,8 +4,8 @@
 /// S (m × n, m ≥ n) is never passed as a matrix: a *row source* writes any range of its rows on
 /// demand, so S can be a scaled, transposed or stacked view of data stored elsewhere. Two forms:
 ///
-/// - **Whole:** the rows are written into one column-major m × n buffer and factorised by LAPACK
-///   `geqrt` (m · n scalars of working memory).
+/// - **Whole:** the rows are written into one column-major m × n buffer and factorised by
+///   `BlockedHouseholderQR` (LAPACK `geqrt`'s algorithm; m · n scalars of working memory).
 /// - **Streaming** (a flat-tree TSQR, Demmel et al. 2012): rows are taken `chunkRows` at a time;
 ///   each chunk is stacked under the triangle so far and factorised,
 ///
@@ -16,8 +16,11 @@
 ///   project's VM (32 MiB L3, one thread, float64) an 84 752 × 256 factor took 332 ms streaming
 ///   against 417 ms whole (63 % and 50 % of the gemm rate), 20 000 × 256 79 against 86 ms and
 ///   40 000 × 384 337 against 371 ms; whole won at 84 752 × 512 (1.38 s against 1.43 s) and tied
-///   at 12 000 × 256. Each chunk refactorises the n × n triangle too: 2n³ extra flops per chunk,
-///   n / chunkRows of the total (6 % at n = 256).
+///   at 12 000 × 256 (all with `geqrt`). Where `BlockedHouseholderQR` has its kernels (AVX-512),
+///   each later chunk is folded in by `factorTriangleOverRows`, which skips the triangle's zeros;
+///   otherwise the stack is factorised as a dense matrix, refactorising the n × n triangle: 2n³
+///   extra flops per chunk, n / chunkRows of the total (6 % at n = 256). With the own kernels,
+///   4096 and 6144 rows per chunk still tied (3.18 µs per row at n = 256) and 8192 was 5 % slower.
 ///
 /// R is unique up to the signs of its rows, so both forms satisfy RᵀR = SᵀS to rounding.
 enum HouseholderTriangle {
@@ -46,8 +49,8 @@ enum HouseholderTriangle {
     /// - Returns: R, n × n column-major with leading dimension n (equivalently the row-major lower
     ///   triangle Rᵀ), its strictly lower part zero. When m < n only the first m rows can be
     ///   nonzero.
-    /// - Complexity: whole 2mn² − 2n³/3 flops and mn scalars; streaming that plus 2n³ per chunk
-    ///   after the first and (n + chunkRows) n scalars.
+    /// - Complexity: whole 2mn² − 2n³/3 flops and mn scalars; streaming about 2mn² (plus 2n³ per
+    ///   chunk after the first without AVX-512) and (n + chunkRows) n scalars.
     static func factor<Scalar: NACScalar>(
         rows m: Int, columns n: Int, chunkRows: Int? = nil,
         writeRows: (Range<Int>, UnsafeMutablePointer<Scalar>, Int) -> Void
@@ -59,7 +62,7 @@ enum HouseholderTriangle {
         precondition(chunk >= m || chunk >= n,
                      "HouseholderTriangle.factor: chunks of \(chunk) rows are fewer than the \(n) columns")
         if chunk >= m {
-            // Whole: one geqrt on the m × n buffer.
+            // Whole: one QR of the m × n buffer.
             let stored = Block<Scalar>(uninitializedRows: n, columns: m)
             writeRows(0..<m, stored.base, m)
             householder(stored.base, rows: m, columns: n, leadingDimension: m)
@@ -72,14 +75,27 @@ enum HouseholderTriangle {
         let leading = n + chunk
         let stored = Block<Scalar>(uninitializedRows: n, columns: leading)
         let a = stored.base
+        // With the own QR kernels, each later chunk is folded in by the structured
+        // `factorTriangleOverRows` (R's zeros not refactorised); otherwise the stack is factorised
+        // as a dense matrix, R's lower part cleared first.
+        let structured = Scalar.householderKernelsUseVectorExtensions
+        let blockSize = blockSize(rows: n + chunk, columns: n)
+        let factors = Block<Scalar>(uninitializedRows: n, columns: blockSize)
+        defer { withExtendedLifetime(factors) {} }
         var start = 0
         while start < m {
             let end = Swift.min(m, start + chunk)
             let offset = start == 0 ? 0 : n
             writeRows(start..<end, a + offset, leading)
-            householder(a, rows: offset + end - start, columns: n, leadingDimension: leading)
-            // Keep R (upper triangle) and clear the reflectors below it for the next stacking.
-            for j in 0..<n { setToZero(a + j * leading + j + 1, count: n - j - 1) }
+            if structured && offset > 0 {
+                BlockedHouseholderQR.factorTriangleOverRows(
+                    columns: n, rows: end - start, blockSize: Swift.min(blockSize, n), top: a, ldTop: leading,
+                    below: a + n, ldBelow: leading, t: factors.base, ldt: blockSize)
+            } else {
+                householder(a, rows: offset + end - start, columns: n, leadingDimension: leading)
+                // Keep R (upper triangle) and clear the reflectors below it for the next stacking.
+                for j in 0..<n { setToZero(a + j * leading + j + 1, count: n - j - 1) }
+            }
             start = end
         }
         copyUpperTriangle(a, rows: n, columns: n, leadingDimension: leading, into: &triangle)
@@ -87,20 +103,23 @@ enum HouseholderTriangle {
         return triangle
     }
 
-    /// The `geqrt` block size for an m × n matrix: 32, or 128 from 1024 columns, within 1…min(m, n).
-    /// (At 5964 × 256, float64: nb = 24–32 reached 70 % of the gemm rate, 16 66 %, 64 63 %, 128 57 %.)
+    /// The QR block size for an m × n matrix: 32, or 128 from 1024 columns, within 1…min(m, n).
+    /// (At 5964 × 256, float64, `geqrt`: nb = 24–32 reached 70 % of the gemm rate, 16 66 %, 64 63 %,
+    /// 128 57 %; `BlockedHouseholderQR` 17.9 ms at nb = 32 against 19.3 at 64. At 6732 × 1024 it
+    /// took 295 ms at nb = 64 and 128 against 317 at 32.)
     static func blockSize(rows m: Int, columns n: Int) -> Int {
         Swift.max(1, Swift.min(m, n, n >= 1024 ? 128 : 32))
     }
 
-    /// geqrt in place on the m × n column-major `a`; the block factors are discarded.
+    /// Householder QR (`BlockedHouseholderQR`, `geqrt`'s format) in place on the m × n column-major
+    /// `a`; the block factors are discarded.
     private static func householder<Scalar: NACScalar>(
         _ a: UnsafeMutablePointer<Scalar>, rows m: Int, columns n: Int, leadingDimension: Int
     ) {
         let blockSize = blockSize(rows: m, columns: n)
         let factors = Block<Scalar>(uninitializedRows: n, columns: blockSize)
-        let info = Scalar.geqrt(m: m, n: n, nb: blockSize, a: a, lda: leadingDimension, t: factors.base, ldt: blockSize)
-        checkLapackArguments(info, "geqrt")
+        BlockedHouseholderQR.factor(rows: m, columns: n, blockSize: blockSize, a, lda: leadingDimension,
+                                    t: factors.base, ldt: blockSize)
         withExtendedLifetime(factors) {}
     }
 

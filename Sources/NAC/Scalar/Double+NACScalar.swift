@@ -93,6 +93,29 @@ extension Double: NACScalar {
                     b, lapackInt(ldb, "trsm"))
     }
 
+    public static func trmm(
+        _ side: Side, _ triangle: Triangle, _ transA: Transpose, unitDiagonal: Bool, m: Int, n: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafeMutablePointer<Double>, ldb: Int
+    ) {
+        cblas_dtrmm(CblasRowMajor, side == .left ? CblasLeft : CblasRight, cblasTriangle(triangle),
+                    cblasTranspose(transA), unitDiagonal ? CblasUnit : CblasNonUnit,
+                    lapackInt(m, "trmm"), lapackInt(n, "trmm"), alpha, a, lapackInt(lda, "trmm"),
+                    b, lapackInt(ldb, "trmm"))
+    }
+
+    public static var householderKernelsUseVectorExtensions: Bool { nac_inner_products_use_avx512() != 0 }
+
+    public static func columnInnerProducts(
+        rows k: Int, _ v: UnsafePointer<Double>, ldv: Int, columns p: Int, _ c: UnsafePointer<Double>, ldc: Int,
+        columns q: Int, into w: UnsafeMutablePointer<Double>, ldw: Int, vectorExtensions: Bool
+    ) {
+        nac_column_inner_products_f64_variant(vectorExtensions ? 1 : 0, k, p, q, v, ldv, c, ldc, w, ldw)
+    }
+
+    public static func sumOfSquares(_ x: UnsafePointer<Double>, count: Int, vectorExtensions: Bool) -> Double {
+        nac_sum_of_squares_f64_variant(vectorExtensions ? 1 : 0, count, x)
+    }
+
     public static func axpy(
         n: Int, alpha: Double, x: UnsafePointer<Double>, incx: Int,
         y: UnsafeMutablePointer<Double>, incy: Int
@@ -163,6 +186,12 @@ extension Double: NACScalar {
         return Int(LAPACKE_dgeqrt_work(LAPACK_COL_MAJOR, lapackInt(m, "geqrt"), lapackInt(n, "geqrt"),
                                       lapackInt(nb, "geqrt"), a, lapackInt(lda, "geqrt"), t, lapackInt(ldt, "geqrt"),
                                       &work))
+    }
+
+    public static func larfg(n: Int, alpha: UnsafeMutablePointer<Double>, x: UnsafeMutablePointer<Double>, incx: Int) -> Double {
+        var tau: Double = 0
+        _ = LAPACKE_dlarfg_work(lapackInt(n, "larfg"), alpha, x, lapackInt(incx, "larfg"), &tau)
+        return tau
     }
 
     public static func gemqrt(

@@ -93,6 +93,29 @@ extension Float: NACScalar {
                     b, lapackInt(ldb, "trsm"))
     }
 
+    public static func trmm(
+        _ side: Side, _ triangle: Triangle, _ transA: Transpose, unitDiagonal: Bool, m: Int, n: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafeMutablePointer<Float>, ldb: Int
+    ) {
+        cblas_strmm(CblasRowMajor, side == .left ? CblasLeft : CblasRight, cblasTriangle(triangle),
+                    cblasTranspose(transA), unitDiagonal ? CblasUnit : CblasNonUnit,
+                    lapackInt(m, "trmm"), lapackInt(n, "trmm"), alpha, a, lapackInt(lda, "trmm"),
+                    b, lapackInt(ldb, "trmm"))
+    }
+
+    public static var householderKernelsUseVectorExtensions: Bool { nac_inner_products_use_avx512() != 0 }
+
+    public static func columnInnerProducts(
+        rows k: Int, _ v: UnsafePointer<Float>, ldv: Int, columns p: Int, _ c: UnsafePointer<Float>, ldc: Int,
+        columns q: Int, into w: UnsafeMutablePointer<Float>, ldw: Int, vectorExtensions: Bool
+    ) {
+        nac_column_inner_products_f32_variant(vectorExtensions ? 1 : 0, k, p, q, v, ldv, c, ldc, w, ldw)
+    }
+
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int, vectorExtensions: Bool) -> Float {
+        nac_sum_of_squares_f32_variant(vectorExtensions ? 1 : 0, count, x)
+    }
+
     public static func axpy(
         n: Int, alpha: Float, x: UnsafePointer<Float>, incx: Int,
         y: UnsafeMutablePointer<Float>, incy: Int
@@ -163,6 +186,12 @@ extension Float: NACScalar {
         return Int(LAPACKE_sgeqrt_work(LAPACK_COL_MAJOR, lapackInt(m, "geqrt"), lapackInt(n, "geqrt"),
                                       lapackInt(nb, "geqrt"), a, lapackInt(lda, "geqrt"), t, lapackInt(ldt, "geqrt"),
                                       &work))
+    }
+
+    public static func larfg(n: Int, alpha: UnsafeMutablePointer<Float>, x: UnsafeMutablePointer<Float>, incx: Int) -> Float {
+        var tau: Float = 0
+        _ = LAPACKE_slarfg_work(lapackInt(n, "larfg"), alpha, x, lapackInt(incx, "larfg"), &tau)
+        return tau
     }
 
     public static func gemqrt(

@@ -85,6 +85,13 @@ where RawSignificand: FixedWidthInteger {
         _ side: Side, _ triangle: Triangle, _ transA: Transpose, unitDiagonal: Bool, m: Int, n: Int,
         alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafeMutablePointer<Self>, ldb: Int)
 
+    /// B ← α op(A) B (`.left`, A m × m) or B ← α B op(A) (`.right`, A n × n), with A triangular
+    /// (only `triangle` is read; `unitDiagonal` takes its diagonal as ones) and B m × n, row-major.
+    /// - Complexity: m²n (left) or mn² (right) flops.
+    static func trmm(
+        _ side: Side, _ triangle: Triangle, _ transA: Transpose, unitDiagonal: Bool, m: Int, n: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafeMutablePointer<Self>, ldb: Int)
+
     /// y ← α x + y.
     static func axpy(
         n: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int, y: UnsafeMutablePointer<Self>, incy: Int)
@@ -136,6 +143,12 @@ where RawSignificand: FixedWidthInteger {
     /// scan of `a` (3–4 % of a 5964 × 256 factorisation): callers pass finite operands.
     static func geqrt(m: Int, n: Int, nb: Int, a: UnsafeMutablePointer<Self>, lda: Int, t: UnsafeMutablePointer<Self>, ldt: Int) -> Int
 
+    /// LAPACK `larfg`: the elementary reflector H = I − τ (1, v)(1, v)ᵀ with H (α, x) = (β, 0) for
+    /// the n-vector (α, x) (x = n − 1 elements at stride incx): β overwrites `alpha`, v overwrites
+    /// x, τ is returned (0 when x = 0). `BlockedHouseholderQR` calls it only where its own faster
+    /// form would lose accuracy (x's squares near underflow or overflow).
+    static func larfg(n: Int, alpha: UnsafeMutablePointer<Self>, x: UnsafeMutablePointer<Self>, incx: Int) -> Self
+
     /// C ← op(Q) C (`.left`) or C op(Q) (`.right`) for the Q of `geqrt` (k reflectors in `v`, the
     /// block factors in `t`, block size nb), C m × n. LAPACKE's `_work` form, without its NaN scan
     /// of `v`, `t` and `c`.
@@ -163,6 +176,25 @@ where RawSignificand: FixedWidthInteger {
     static func syevd(
         vectors: Bool, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         w: UnsafeMutablePointer<Self>) -> Int
+
+    // MARK: Householder QR kernels (column-major; C kernels in CNACKernels/ColumnInnerProducts.c)
+
+    /// Whether the two kernels below run their AVX-512 versions on this CPU (and so whether
+    /// `BlockedHouseholderQR` uses its own recursion rather than LAPACK `geqrt`).
+    static var householderKernelsUseVectorExtensions: Bool { get }
+
+    /// W (p × q) += Vᵀ C for the column-major k × p V and k × q C (leading dimensions `ldv`, `ldc`,
+    /// `ldw`), reading C in place: the products of a Householder QR's trailing update, k long and
+    /// p, q small, where gemm would pack all of C. `vectorExtensions: false` runs the plain loop
+    /// (tests); `true` the AVX-512 version where the CPU has it.
+    /// - Complexity: 2kpq flops.
+    static func columnInnerProducts(
+        rows k: Int, _ v: UnsafePointer<Self>, ldv: Int, columns p: Int, _ c: UnsafePointer<Self>, ldc: Int,
+        columns q: Int, into w: UnsafeMutablePointer<Self>, ldw: Int, vectorExtensions: Bool)
+
+    /// Σ x[i]² over `count` contiguous elements, unscaled (no guard against overflow or underflow;
+    /// compare `nrm2`). `vectorExtensions` as for `columnInnerProducts`.
+    static func sumOfSquares(_ x: UnsafePointer<Self>, count: Int, vectorExtensions: Bool) -> Self
 
     // MARK: Elementwise kernels (row-major; default implementations in NACScalar+Kernels.swift)
 

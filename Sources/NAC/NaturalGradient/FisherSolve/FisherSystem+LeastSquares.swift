@@ -43,7 +43,8 @@ extension FisherSystem {
     /// columns it is streamed through an in-cache buffer in chunks of 4096 rows, without ever
     /// being stored (on W3's shape at B = 256 in float64: 332 against 417 ms for the factor, and
     /// (P + B) · B scalars fewer). Otherwise one column-major copy of S (or [S b]) is factorised
-    /// by blocked Householder QR with recursive panels (`geqrt`, 1.3–2× faster than `geqrf` here).
+    /// by blocked Householder QR with recursive panels (`BlockedHouseholderQR`: `geqrt`'s algorithm,
+    /// 1.3–2× faster than `geqrf` here, with its long inner products in a C kernel under AVX-512).
     ///
     /// **SVD**: the singular values of S are those of the n × n triangle R, and the cut-off
     /// (pseudo-inverse) solution follows from R's SVD: tall w = R⁺c (`gelsd`, c from the augmented
@@ -335,13 +336,12 @@ extension FisherSystem {
         var rhs = [Scalar](repeating: 0, count: m)
         for k in system.rightHandSide.indices { rhs[k] = system.rightHandSide[k] }
 
-        // S = Q R by blocked Householder QR with recursive panels (geqrt).
+        // S = Q R by blocked Householder QR with recursive panels (geqrt's format).
         let blockSize = HouseholderTriangle.blockSize(rows: m, columns: n)
         let factors = Block<Scalar>(uninitializedRows: n, columns: blockSize)
         defer { withExtendedLifetime((stored, factors)) {} }   // `a` points into `stored`
         if n > 0 {
-            let info = Scalar.geqrt(m: m, n: n, nb: blockSize, a: a, lda: m, t: factors.base, ldt: blockSize)
-            checkLapackArguments(info, "geqrt")
+            BlockedHouseholderQR.factor(rows: m, columns: n, blockSize: blockSize, a, lda: m, t: factors.base, ldt: blockSize)
         }
         // The SVD of the n × n triangle Rᵀ: the singular values of S, and y = (Rᵀ)⁺Â_ω.
         var singularValues = [Scalar](repeating: 0, count: n)
