@@ -153,34 +153,26 @@ NAC_AVX512 static void NAME(ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const T *v, p
 NAC_DEFINE_INNER_AVX512(nac_inner_f64_avx512, double, nac_inner_tile_f64)
 NAC_DEFINE_INNER_AVX512(nac_inner_f32_avx512, float, nac_inner_tile_f32)
 
-NAC_AVX512 static double nac_squares_f64_avx512(ptrdiff_t n, const double *x) {
-    __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
-    ptrdiff_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        const __m512d a = _mm512_loadu_pd(x + i), b = _mm512_loadu_pd(x + i + 8);
-        s0 = _mm512_fmadd_pd(a, a, s0); s1 = _mm512_fmadd_pd(b, b, s1);
-    }
-    for (; i < n; i += 8) {
-        const __mmask8 m = n - i >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (n - i)) - 1);
-        const __m512d a = _mm512_maskz_loadu_pd(m, x + i);
-        s0 = _mm512_fmadd_pd(a, a, s0);
-    }
-    return _mm512_reduce_add_pd(_mm512_add_pd(s0, s1));
+// Σ x² in two accumulators of LANES, a masked load for the tail.
+#define NAC_DEFINE_SQUARES_AVX512(NAME, T, VEC, LANES, MASK, ZERO, LOAD, MASKLOAD, FMA, ADD, REDUCE)   \
+NAC_AVX512 static T NAME(ptrdiff_t n, const T *x) {                                                   \
+    VEC s0 = ZERO(), s1 = ZERO();                                                                      \
+    ptrdiff_t i = 0;                                                                                   \
+    for (; i + 2 * LANES <= n; i += 2 * LANES) {                                                       \
+        const VEC a = LOAD(x + i), b = LOAD(x + i + LANES);                                            \
+        s0 = FMA(a, a, s0); s1 = FMA(b, b, s1);                                                        \
+    }                                                                                                  \
+    for (; i < n; i += LANES) {                                                                        \
+        const MASK m = n - i >= LANES ? (MASK)~(MASK)0 : (MASK)((1u << (n - i)) - 1);                  \
+        const VEC a = MASKLOAD(m, x + i);                                                              \
+        s0 = FMA(a, a, s0);                                                                            \
+    }                                                                                                  \
+    return REDUCE(ADD(s0, s1));                                                                        \
 }
-NAC_AVX512 static float nac_squares_f32_avx512(ptrdiff_t n, const float *x) {
-    __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
-    ptrdiff_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        const __m512 a = _mm512_loadu_ps(x + i), b = _mm512_loadu_ps(x + i + 16);
-        s0 = _mm512_fmadd_ps(a, a, s0); s1 = _mm512_fmadd_ps(b, b, s1);
-    }
-    for (; i < n; i += 16) {
-        const __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
-        const __m512 a = _mm512_maskz_loadu_ps(m, x + i);
-        s0 = _mm512_fmadd_ps(a, a, s0);
-    }
-    return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
-}
+NAC_DEFINE_SQUARES_AVX512(nac_squares_f64_avx512, double, __m512d, 8, __mmask8, _mm512_setzero_pd, _mm512_loadu_pd,
+                          _mm512_maskz_loadu_pd, _mm512_fmadd_pd, _mm512_add_pd, _mm512_reduce_add_pd)
+NAC_DEFINE_SQUARES_AVX512(nac_squares_f32_avx512, float, __m512, 16, __mmask16, _mm512_setzero_ps, _mm512_loadu_ps,
+                          _mm512_maskz_loadu_ps, _mm512_fmadd_ps, _mm512_add_ps, _mm512_reduce_add_ps)
 #else
 #define NAC_INNER_HAS_AVX512 0
 #endif

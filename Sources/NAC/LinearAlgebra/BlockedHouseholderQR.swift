@@ -129,10 +129,7 @@ enum BlockedHouseholderQR {
                 Scalar.columnInnerProducts(rows: m - n, a + n, ldv: lda, columns: n1, a2 + n, ldc: lda, columns: n2,
                                            into: t12, ldw: ldt, vectorExtensions: vectorExtensions)
             }
-            columnMajorTrmm(.left, .upper, .none, unitDiagonal: false, m: n1, n: n2, alpha: -1, a: t, lda: ldt,
-                            b: t12, ldb: ldt)
-            columnMajorTrmm(.right, .upper, .none, unitDiagonal: false, m: n1, n: n2, alpha: 1, a: t12 + n1, lda: ldt,
-                            b: t12, ldb: ldt)
+            combineTriangularFactors(n1: n1, n2: n2, t: t, ldt: ldt)
         }
 
         /// C ← (I − V T Vᵀ)ᵀ C for the m × k reflectors V (unit lower-trapezoidal; their top k × k
@@ -186,10 +183,7 @@ enum BlockedHouseholderQR {
                 Scalar.columnInnerProducts(rows: r, below, ldv: ldBelow, columns: n1, below + n1 * ldBelow, ldc: ldBelow,
                                            columns: n2, into: t12, ldw: ldt, vectorExtensions: vectorExtensions)
             }
-            columnMajorTrmm(.left, .upper, .none, unitDiagonal: false, m: n1, n: n2, alpha: -1, a: t, lda: ldt,
-                            b: t12, ldb: ldt)
-            columnMajorTrmm(.right, .upper, .none, unitDiagonal: false, m: n1, n: n2, alpha: 1, a: t12 + n1, lda: ldt,
-                            b: t12, ldb: ldt)
+            combineTriangularFactors(n1: n1, n2: n2, t: t, ldt: ldt)
         }
 
         /// [C_U ; C_B] ← (I − V T Vᵀ)ᵀ [C_U ; C_B] for V = [I_k ; V_B] (V_B r × k), with C_U the k × q
@@ -230,6 +224,16 @@ enum BlockedHouseholderQR {
             Scalar.scal(n: n - 1, alpha: 1 / (a - beta), x: x, incx: 1)
             alpha.pointee = beta
             return (beta - a) / beta
+        }
+
+        /// T₁₂ ← −T₁ T₁₂ T₂ in the n × n T = [T₁ T₁₂ ; 0 T₂] (T₁ n1 × n1, T₂ n2 × n2, T₁₂ holding
+        /// V₁ᵀ V₂ on entry): the factor of the two halves' reflectors as one block reflector.
+        private func combineTriangularFactors(n1: Int, n2: Int, t: UnsafeMutablePointer<Scalar>, ldt: Int) {
+            let t12 = t + n1 * ldt
+            columnMajorTrmm(.left, .upper, .none, unitDiagonal: false, m: n1, n: n2, alpha: -1, a: t, lda: ldt,
+                            b: t12, ldb: ldt)
+            columnMajorTrmm(.right, .upper, .none, unitDiagonal: false, m: n1, n: n2, alpha: 1, a: t12 + n1, lda: ldt,
+                            b: t12, ldb: ldt)
         }
 
         /// C ← α A B + β C, all column-major (A m × k, B k × n), through the row-major gemm:
