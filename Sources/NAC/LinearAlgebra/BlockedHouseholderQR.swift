@@ -14,7 +14,8 @@
 ///   squares approach underflow or overflow.
 /// - C −= V W stays with gemm (its packing is of the small operands) and the triangles with trmm.
 ///
-/// Measured against `geqrt` (nb = 32) in one run, float64, one thread: 5964 × 256 17.9 against
+/// Measured against `geqrt` (nb = 32) in one run, float64, one thread (the case it is used for;
+/// see `usesOwnKernels`): 5964 × 256 17.9 against
 /// 20.8 ms (43.1 against 37.0 GF/s), 4352 × 256 (a streamed chunk) 12.9 against 15.4 ms; at
 /// 6732 × 1024 (nb = 128 both) 295 against 306 ms.
 ///
@@ -22,10 +23,19 @@
 /// diagonal implied), and the upper-triangular nb × nb factor of block i in columns
 /// i·nb ..< i·nb + nb of the nb × n `t`. Any caller of `geqrt` (`gemqrt` included) can use it.
 enum BlockedHouseholderQR {
+    /// Whether `factor` and `HouseholderTriangle` use the own recursion by default: where the
+    /// kernels run their AVX-512 versions and BLAS runs on one thread. The kernels are
+    /// single-threaded; on two BLAS threads `geqrt`, whose gemm calls OpenBLAS spreads over both
+    /// cores, measured faster or no slower (one run, float64: 6732 × 1024 197 against 236–261 ms,
+    /// float32 5964 × 256 14.2 against 15.6 ms; noisy, the machine's second core was busy).
+    static func usesOwnKernels<Scalar: NACScalar>(_: Scalar.Type) -> Bool {
+        Scalar.householderKernelsUseVectorExtensions && LinearAlgebra.threadCount == 1
+    }
+
     /// Factorises the m × n column-major `a` in place with block size nb (1 ≤ nb ≤ n), writing the
     /// block reflectors' factors to `t` (ldt ≥ nb, n columns). Uses its own recursion when
-    /// `ownKernels` (by default: where `Scalar.householderKernelsUseVectorExtensions`) and m ≥ n;
-    /// LAPACK `geqrt` otherwise.
+    /// `ownKernels` (by default `usesOwnKernels(Scalar.self)`) and m ≥ n; LAPACK `geqrt`
+    /// otherwise.
     ///
     /// - Parameter vectorExtensions: which version of the kernels the own recursion runs (tests
     ///   check both).
@@ -34,7 +44,7 @@ enum BlockedHouseholderQR {
     static func factor<Scalar: NACScalar>(
         rows m: Int, columns n: Int, blockSize nb: Int, _ a: UnsafeMutablePointer<Scalar>, lda: Int,
         t: UnsafeMutablePointer<Scalar>, ldt: Int,
-        ownKernels: Bool = Scalar.householderKernelsUseVectorExtensions,
+        ownKernels: Bool = usesOwnKernels(Scalar.self),
         vectorExtensions: Bool = Scalar.householderKernelsUseVectorExtensions
     ) {
         precondition(m >= 0 && n >= 0 && lda >= Swift.max(1, m) && nb >= 1 && nb <= Swift.max(1, Swift.min(m, n)) && ldt >= nb,

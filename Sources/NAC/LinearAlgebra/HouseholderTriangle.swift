@@ -16,11 +16,12 @@
 ///   project's VM (32 MiB L3, one thread, float64) an 84 752 × 256 factor took 332 ms streaming
 ///   against 417 ms whole (63 % and 50 % of the gemm rate), 20 000 × 256 79 against 86 ms and
 ///   40 000 × 384 337 against 371 ms; whole won at 84 752 × 512 (1.38 s against 1.43 s) and tied
-///   at 12 000 × 256 (all with `geqrt`). Where `BlockedHouseholderQR` has its kernels (AVX-512),
-///   each later chunk is folded in by `factorTriangleOverRows`, which skips the triangle's zeros;
-///   otherwise the stack is factorised as a dense matrix, refactorising the n × n triangle: 2n³
-///   extra flops per chunk, n / chunkRows of the total (6 % at n = 256). With the own kernels,
-///   4096 and 6144 rows per chunk still tied (3.18 µs per row at n = 256) and 8192 was 5 % slower.
+///   at 12 000 × 256 (all with `geqrt`). Where `BlockedHouseholderQR` uses its kernels (AVX-512,
+///   one BLAS thread), each later chunk is folded in by `factorTriangleOverRows`, which skips the
+///   triangle's zeros; otherwise the stack is factorised as a dense matrix, refactorising the
+///   n × n triangle: 2n³ extra flops per chunk, n / chunkRows of the total (6 % at n = 256). With
+///   the own kernels, 4096 and 6144 rows per chunk still tied (3.18 µs per row at n = 256) and
+///   8192 was 5 % slower.
 ///
 /// R is unique up to the signs of its rows, so both forms satisfy RᵀR = SᵀS to rounding.
 enum HouseholderTriangle {
@@ -46,6 +47,9 @@ enum HouseholderTriangle {
     /// - Parameters:
     ///   - chunkRows: `nil` chooses by `streams(rows:columns:scalarSize:)` (streaming with
     ///     `defaultChunkRows`); a number ≥ n forces the streaming form with chunks of that many rows.
+    ///   - ownKernels: whether to use `BlockedHouseholderQR`'s own recursion and the structured fold
+    ///     (by default `BlockedHouseholderQR.usesOwnKernels`: AVX-512 and one BLAS thread) or LAPACK
+    ///     `geqrt` and the dense fold (tests check both).
     /// - Returns: R, n × n column-major with leading dimension n (equivalently the row-major lower
     ///   triangle Rᵀ), its strictly lower part zero. When m < n only the first m rows can be
     ///   nonzero.
@@ -53,6 +57,7 @@ enum HouseholderTriangle {
     ///   chunk after the first without AVX-512) and (n + chunkRows) n scalars.
     static func factor<Scalar: NACScalar>(
         rows m: Int, columns n: Int, chunkRows: Int? = nil,
+        ownKernels: Bool = BlockedHouseholderQR.usesOwnKernels(Scalar.self),
         writeRows: (Range<Int>, UnsafeMutablePointer<Scalar>, Int) -> Void
     ) -> [Scalar] {
         precondition(m >= 0 && n >= 0, "HouseholderTriangle.factor: S is \(m) × \(n)")
@@ -65,7 +70,7 @@ enum HouseholderTriangle {
             // Whole: one QR of the m × n buffer.
             let stored = Block<Scalar>(uninitializedRows: n, columns: m)
             writeRows(0..<m, stored.base, m)
-            householder(stored.base, rows: m, columns: n, leadingDimension: m)
+            householder(stored.base, rows: m, columns: n, leadingDimension: m, ownKernels: ownKernels)
             copyUpperTriangle(stored.base, rows: Swift.min(m, n), columns: n, leadingDimension: m, into: &triangle)
             withExtendedLifetime(stored) {}
             return triangle
@@ -78,7 +83,7 @@ enum HouseholderTriangle {
         // With the own QR kernels, each later chunk is folded in by the structured
         // `factorTriangleOverRows` (R's zeros not refactorised); otherwise the stack is factorised
         // as a dense matrix, R's lower part cleared first.
-        let structured = Scalar.householderKernelsUseVectorExtensions
+        let structured = ownKernels
         let blockSize = blockSize(rows: n + chunk, columns: n)
         let factors = Block<Scalar>(uninitializedRows: n, columns: blockSize)
         defer { withExtendedLifetime(factors) {} }
@@ -92,7 +97,7 @@ enum HouseholderTriangle {
                     columns: n, rows: end - start, blockSize: Swift.min(blockSize, n), top: a, ldTop: leading,
                     below: a + n, ldBelow: leading, t: factors.base, ldt: blockSize)
             } else {
-                householder(a, rows: offset + end - start, columns: n, leadingDimension: leading)
+                householder(a, rows: offset + end - start, columns: n, leadingDimension: leading, ownKernels: ownKernels)
                 // Keep R (upper triangle) and clear the reflectors below it for the next stacking.
                 for j in 0..<n { setToZero(a + j * leading + j + 1, count: n - j - 1) }
             }
@@ -114,12 +119,12 @@ enum HouseholderTriangle {
     /// Householder QR (`BlockedHouseholderQR`, `geqrt`'s format) in place on the m × n column-major
     /// `a`; the block factors are discarded.
     private static func householder<Scalar: NACScalar>(
-        _ a: UnsafeMutablePointer<Scalar>, rows m: Int, columns n: Int, leadingDimension: Int
+        _ a: UnsafeMutablePointer<Scalar>, rows m: Int, columns n: Int, leadingDimension: Int, ownKernels: Bool
     ) {
         let blockSize = blockSize(rows: m, columns: n)
         let factors = Block<Scalar>(uninitializedRows: n, columns: blockSize)
         BlockedHouseholderQR.factor(rows: m, columns: n, blockSize: blockSize, a, lda: leadingDimension,
-                                    t: factors.base, ldt: blockSize)
+                                    t: factors.base, ldt: blockSize, ownKernels: ownKernels)
         withExtendedLifetime(factors) {}
     }
 

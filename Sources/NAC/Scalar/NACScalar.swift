@@ -180,7 +180,8 @@ where RawSignificand: FixedWidthInteger {
     // MARK: Householder QR kernels (column-major; C kernels in CNACKernels/ColumnInnerProducts.c)
 
     /// Whether the two kernels below run their AVX-512 versions on this CPU (and so whether
-    /// `BlockedHouseholderQR` uses its own recursion rather than LAPACK `geqrt`).
+    /// `BlockedHouseholderQR` may use its own recursion rather than LAPACK `geqrt`; see
+    /// `BlockedHouseholderQR.usesOwnKernels`).
     static var householderKernelsUseVectorExtensions: Bool { get }
 
     /// W (p × q) += Vᵀ C for the column-major k × p V and k × q C (leading dimensions `ldv`, `ldc`,

@@ -9,9 +9,17 @@ import Testing
     /// (m, n, chunk rows): whole; chunks dividing m; a last chunk shorter than n; chunks = n.
     @Test(arguments: [(50, 7, nil), (50, 7, 10), (53, 7, 10), (50, 7, 7), (50, 7, 49), (40, 13, 13), (9, 9, nil)] as [(Int, Int, Int?)])
     func triangleIsTheCholeskyFactorOfTheGram(m: Int, n: Int, chunkRows: Int?) {
+        // Both forms of the QR: the own recursion with the structured fold, and LAPACK's geqrt
+        // with the dense one.
+        for ownKernels in [true, false] {
+            checkTriangle(m: m, n: n, chunkRows: chunkRows, ownKernels: ownKernels)
+        }
+    }
+
+    func checkTriangle(m: Int, n: Int, chunkRows: Int?, ownKernels: Bool) {
         let s = randomMatrix(m, n, seed: UInt64(100 + m + n), as: Double.self)
         var ranges: [Range<Int>] = []
-        let r: [Double] = HouseholderTriangle.factor(rows: m, columns: n, chunkRows: chunkRows) { range, destination, leading in
+        let r: [Double] = HouseholderTriangle.factor(rows: m, columns: n, chunkRows: chunkRows, ownKernels: ownKernels) { range, destination, leading in
             ranges.append(range)
             for j in 0..<n { for i in range { destination[j * leading + i - range.lowerBound] = s[i, j] } }
         }
@@ -32,7 +40,7 @@ import Testing
         }
         // Well-conditioned random S (κ ≈ 10): backward-stable QR and the Cholesky factor agree to a
         // small multiple of κ ε ‖S‖; measured 1.8e-15–6.9e-15.
-        #expect(worst < 1e-12, "max |R − chol(SᵀS)| = \(worst)")
+        #expect(worst < 1e-12, "max |R − chol(SᵀS)| = \(worst), own kernels \(ownKernels)")
     }
 
     @Test func fewerRowsThanColumnsLeavesTheLastRowsZero() {

@@ -13,5 +13,11 @@ import Testing
         let other = old == 1 ? 2 : 1
         LinearAlgebra.threadCount = other
         #expect(LinearAlgebra.threadCount == other)
+        // The QR's own single-threaded kernels are chosen only on one BLAS thread.
+        for count in [other, old] {
+            LinearAlgebra.threadCount = count
+            #expect(BlockedHouseholderQR.usesOwnKernels(Double.self) == (Double.householderKernelsUseVectorExtensions && count == 1))
+            #expect(BlockedHouseholderQR.usesOwnKernels(Float.self) == (Float.householderKernelsUseVectorExtensions && count == 1))
+        }
     }
 }
