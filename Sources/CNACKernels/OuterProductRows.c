@@ -76,19 +76,89 @@ NAC_DEFINE_PLAIN_AVX2(nac_plain_f32_avx2, nac_plain_generic_f32_avx2, float, __m
 #define NAC_PLAIN(T_SUFFIX, ...) nac_plain_##T_SUFFIX##_baseline(__VA_ARGS__)
 #endif
 
-// Rows whose width is not a multiple of the streaming vector would take the scratch-chunk path
-// (compute, then copy with streaming stores), which costs more than the AVX2 cached path's
-// ordinary stores: W1's first layer (17 inputs) at B = 1024, float32 — the other layers
-// streamed — measured 800 µs for all layers against 1055 µs with every layer streamed.
+// Without AVX-512, rows whose width is not a multiple of the streaming vector would take the
+// scratch-chunk path (compute, then copy with streaming stores), which costs more than the AVX2
+// cached path's ordinary stores: W1's first layer (17 inputs) at B = 1024, float32 — the other
+// layers streamed — measured 800 µs for all layers against 1055 µs with every layer streamed.
+// With AVX-512 they take the flat path above, which needs no scratch: W1 at B = 4096 (one thread,
+// `nac bench scores`, two runs alternating) went from 2.17–2.26 to 1.57–1.66 floors in float32
+// and from 2.00–2.10 to 1.65–1.66 in float64; at B = 1024 float64 from 2.15–2.17 to 1.69–1.92.
+// Taking the flat path for every width as well measured no better (1.78–1.82 and 1.66–1.68).
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define NAC_ODD_ROWS_CACHED nac_cpu_has_avx2_fma()
 #else
 #define NAC_ODD_ROWS_CACHED 0
 #endif
 
+// AVX-512: each sample's m × n block as one flat run of 64-byte streaming stores, whatever n.
+// Flat element e = o·n + i is α u[o] v[i]; a vector at e takes v[(i + l) mod n] from an unaligned
+// load of v followed by its first lanes again (n ≥ lanes, so a vector wraps into at most one next
+// row) and α u[o] or α u[o + 1] per lane by a mask. Up to the first 64-byte boundary and after the
+// last one the block is written in 16-byte streaming pieces (elements before the first 16-byte
+// boundary with ordinary stores), so no cache line mixes the two kinds of store except there.
+#define NAC_FLAT_MAX_COLUMNS 4096
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define NAC_DEFINE_FLAT(NAME, T, VEC, LANES, PIECE, MASK, SET1, LOADU, BLEND, MUL, STREAM, STREAM_PIECE, CAST_PIECE) \
+__attribute__((target("avx512f,avx512dq,avx512vl"))) static void NAME(                                \
+        ptrdiff_t rows, ptrdiff_t m, ptrdiff_t n, T alpha, const T *u, ptrdiff_t u_stride, const T *v,  \
+        ptrdiff_t v_stride, T *dst, ptrdiff_t dst_stride) {                                            \
+    T repeated[NAC_FLAT_MAX_COLUMNS + LANES] __attribute__((aligned(64)));                             \
+    const ptrdiff_t total = m * n;                                                                      \
+    for (ptrdiff_t b = 0; b < rows; b++) {                                                              \
+        const T *ub = u + b * u_stride, *vb = v + b * v_stride;                                         \
+        T *d = dst + b * dst_stride;                                                                    \
+        for (ptrdiff_t k = 0; k < n; k++) repeated[k] = vb[k];                                          \
+        for (ptrdiff_t k = 0; k < LANES; k++) repeated[n + k] = vb[k];                                  \
+        ptrdiff_t e = 0;                                                                                \
+        while (e < total && ((uintptr_t)(d + e) & 15) != 0) { d[e] = alpha * ub[e / n] * vb[e % n]; e++; } \
+        ptrdiff_t o = e / n, i = e % n;                                                                 \
+        /* Each NAC_FLAT_VECTOR is the vector of elements e ..< e + LANES (lanes past the block are \
+           never stored). */                                                                            \
+        while (e + PIECE <= total && ((uintptr_t)(d + e) & 63) != 0) {                                  \
+            NAC_FLAT_VECTOR(T, VEC, LANES, MASK, SET1, LOADU, BLEND, MUL)                               \
+            STREAM_PIECE(d + e, CAST_PIECE(value));                                                     \
+            e += PIECE; i += PIECE; if (i >= n) { i -= n; o++; }                                        \
+        }                                                                                               \
+        while (e + LANES <= total) {                                                                    \
+            NAC_FLAT_VECTOR(T, VEC, LANES, MASK, SET1, LOADU, BLEND, MUL)                               \
+            STREAM(d + e, value);                                                                       \
+            e += LANES; i += LANES; if (i >= n) { i -= n; o++; }                                        \
+        }                                                                                               \
+        while (e + PIECE <= total) {                                                                    \
+            NAC_FLAT_VECTOR(T, VEC, LANES, MASK, SET1, LOADU, BLEND, MUL)                               \
+            STREAM_PIECE(d + e, CAST_PIECE(value));                                                     \
+            e += PIECE; i += PIECE; if (i >= n) { i -= n; o++; }                                        \
+        }                                                                                               \
+        for (; e < total; e++) { d[e] = alpha * ub[o] * vb[i]; if (++i == n) { i = 0; o++; } }          \
+    }                                                                                                   \
+    _mm_sfence();                                                                                       \
+}
+#define NAC_FLAT_VECTOR(T, VEC, LANES, MASK, SET1, LOADU, BLEND, MUL)                                  \
+            const ptrdiff_t before = n - i;                                                             \
+            const MASK next = before >= LANES ? (MASK)0 : (MASK)(~0u << before);                        \
+            const T s0 = alpha * ub[o], s1 = o + 1 < m ? alpha * ub[o + 1] : (T)0;                      \
+            const VEC value = MUL(LOADU(repeated + i), BLEND(next, SET1(s0), SET1(s1)));
+NAC_DEFINE_FLAT(nac_flat_f64_avx512, double, __m512d, 8, 2, __mmask8, _mm512_set1_pd, _mm512_loadu_pd,
+                _mm512_mask_blend_pd, _mm512_mul_pd, _mm512_stream_pd, _mm_stream_pd, _mm512_castpd512_pd128)
+NAC_DEFINE_FLAT(nac_flat_f32_avx512, float, __m512, 16, 4, __mmask16, _mm512_set1_ps, _mm512_loadu_ps,
+                _mm512_mask_blend_ps, _mm512_mul_ps, _mm512_stream_ps, _mm_stream_ps, _mm512_castps512_ps128)
+// Only rows whose width is not a multiple of the 16-byte vector (LANES) take it: the others
+// stream straight from registers (below), which measured as fast. n ≥ the AVX-512 vector, so that
+// a vector wraps at most once.
+#define NAC_FLAT(T_SUFFIX, ...) nac_flat_##T_SUFFIX##_avx512(__VA_ARGS__)
+#define NAC_FLAT_APPLIES(LANES) (n % (LANES) != 0 && n >= 4 * (LANES) && n <= NAC_FLAT_MAX_COLUMNS && nac_cpu_has_avx512())
+#else
+#define NAC_FLAT_APPLIES(LANES) 0
+#define NAC_FLAT(T_SUFFIX, ...)
+#endif
+
 #define NAC_DEFINE_OUTER(NAME, T, T_SUFFIX, VEC, SET1, LOADU, ALOAD, MUL, STREAM, LANES)                   \
 void NAME(ptrdiff_t rows, ptrdiff_t m, ptrdiff_t n, T alpha, const T *u, ptrdiff_t u_stride,           \
           const T *v, ptrdiff_t v_stride, int accumulate, int streaming, T *dst, ptrdiff_t dst_stride) { \
+    if (!accumulate && streaming && NAC_FLAT_APPLIES(LANES)) {                                          \
+        NAC_FLAT(T_SUFFIX, rows, m, n, alpha, u, u_stride, v, v_stride, dst, dst_stride);              \
+        return;                                                                                         \
+    }                                                                                                   \
     if (!NAC_HAVE_STREAMING || accumulate || !streaming || m * n < 4 * LANES                           \
         || (NAC_ODD_ROWS_CACHED && n % LANES != 0)) {                                                   \
         NAC_PLAIN(T_SUFFIX, rows, m, n, alpha, u, u_stride, v, v_stride, accumulate, dst, dst_stride);  \

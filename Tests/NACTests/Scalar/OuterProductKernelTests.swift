@@ -82,6 +82,50 @@ import Testing
         }
     }
 
+    /// Streaming blocks whose rows are not a multiple of the 16-byte vector, at least one AVX-512
+    /// vector wide (the flat path where the CPU has AVX-512): destinations at every 4-byte offset
+    /// from a 64-byte line (rows 4 bytes apart modulo 64), so the head takes 0–15 elements of
+    /// ordinary stores and 16-byte pieces, blocks ending mid-vector and mid-piece, one to several
+    /// rows of u; the elements around each block are left alone.
+    func checkFlatStreaming<S: NACScalar>(_: S.Type, m: Int, n: Int) {
+        let rows = 17
+        let bytes = MemoryLayout<S>.stride
+        var stride = m * n + 2
+        while (stride * bytes) % 64 != (bytes == 4 ? 4 : 8) { stride += 1 }
+        let count = rows * stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * bytes, alignment: 64)
+        defer { raw.deallocate() }
+        let dst = raw.bindMemory(to: S.self, capacity: count)
+        dst.initialize(repeating: -7, count: count)
+        var rng = Xoshiro256StarStar(seed: UInt64(m * 1000 + n))
+        let u = (0..<(rows * m)).map { _ in rng.normal(S.self) }
+        let v = (0..<(rows * n)).map { _ in rng.normal(S.self) }
+        let alpha: S = 0.5
+        u.withUnsafeBufferPointer { pu in
+            v.withUnsafeBufferPointer { pv in
+                S.outerProductRows(rows: rows, m: m, n: n, alpha: alpha, u: pu.baseAddress!, uRowStride: m,
+                                   v: pv.baseAddress!, vRowStride: n, accumulate: false, streaming: true,
+                                   into: dst + 1, dstRowStride: stride)
+            }
+        }
+        var wrong = 0
+        for b in 0..<rows {
+            for k in 0..<stride {
+                let inside = k >= 1 && k < 1 + m * n
+                let expected: S = inside ? alpha * u[b * m + (k - 1) / n] * v[b * n + (k - 1) % n] : -7
+                if dst[b * stride + k] != expected { wrong += 1 }
+            }
+        }
+        #expect(wrong == 0, "\(S.self) m \(m) n \(n): \(wrong) elements wrong")
+    }
+
+    @Test func flatStreamingOfOddWidths() {
+        for m in [1, 2, 5, 64] {
+            for n in [17, 18, 19, 33, 63, 129] { checkFlatStreaming(Float.self, m: m, n: n) }
+            for n in [9, 11, 17, 63] { checkFlatStreaming(Double.self, m: m, n: n) }
+        }
+    }
+
     @Test func alignedStreamingRowsOfEveryWidth() {
         for m in [1, 3, 6] {
             for n in [2, 4, 6, 10, 64] where m * n >= 8 { checkAlignedStreaming(Double.self, m: m, n: n) }
