@@ -185,46 +185,24 @@ int nac_inner_products_use_avx512(void) {
 #endif
 }
 
-void nac_column_inner_products_f64_variant(int avx512, ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const double *v,
-                                           ptrdiff_t ldv, const double *c, ptrdiff_t ldc, double *w, ptrdiff_t ldw) {
+// The entry points: the AVX-512 version when asked for and the CPU has it, the plain loop otherwise.
 #if NAC_INNER_HAS_AVX512
-    if (avx512 && nac_cpu_has_avx512()) { nac_inner_f64_avx512(k, p, q, v, ldv, c, ldc, w, ldw); return; }
+#define NAC_WHEN_AVX512(STATEMENT) if (avx512 && nac_cpu_has_avx512()) { STATEMENT; }
+#else
+#define NAC_WHEN_AVX512(STATEMENT)
 #endif
-    (void)avx512;
-    nac_inner_f64_baseline(k, p, q, v, ldv, c, ldc, w, ldw);
+#define NAC_DEFINE_INNER_ENTRIES(T, SUFFIX)                                                           \
+void nac_column_inner_products_##SUFFIX##_variant(int avx512, ptrdiff_t k, ptrdiff_t p, ptrdiff_t q,  \
+                                                  const T *v, ptrdiff_t ldv, const T *c, ptrdiff_t ldc, \
+                                                  T *w, ptrdiff_t ldw) {                               \
+    NAC_WHEN_AVX512(nac_inner_##SUFFIX##_avx512(k, p, q, v, ldv, c, ldc, w, ldw); return)              \
+    (void)avx512;                                                                                      \
+    nac_inner_##SUFFIX##_baseline(k, p, q, v, ldv, c, ldc, w, ldw);                                    \
+}                                                                                                      \
+T nac_sum_of_squares_##SUFFIX##_variant(int avx512, ptrdiff_t n, const T *x) {                         \
+    NAC_WHEN_AVX512(return nac_squares_##SUFFIX##_avx512(n, x))                                        \
+    (void)avx512;                                                                                      \
+    return nac_squares_##SUFFIX##_baseline(n, x);                                                      \
 }
-
-void nac_column_inner_products_f32_variant(int avx512, ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const float *v,
-                                           ptrdiff_t ldv, const float *c, ptrdiff_t ldc, float *w, ptrdiff_t ldw) {
-#if NAC_INNER_HAS_AVX512
-    if (avx512 && nac_cpu_has_avx512()) { nac_inner_f32_avx512(k, p, q, v, ldv, c, ldc, w, ldw); return; }
-#endif
-    (void)avx512;
-    nac_inner_f32_baseline(k, p, q, v, ldv, c, ldc, w, ldw);
-}
-
-void nac_column_inner_products_f64(ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const double *v, ptrdiff_t ldv,
-                                   const double *c, ptrdiff_t ldc, double *w, ptrdiff_t ldw) {
-    nac_column_inner_products_f64_variant(1, k, p, q, v, ldv, c, ldc, w, ldw);
-}
-
-void nac_column_inner_products_f32(ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const float *v, ptrdiff_t ldv,
-                                   const float *c, ptrdiff_t ldc, float *w, ptrdiff_t ldw) {
-    nac_column_inner_products_f32_variant(1, k, p, q, v, ldv, c, ldc, w, ldw);
-}
-
-double nac_sum_of_squares_f64_variant(int avx512, ptrdiff_t n, const double *x) {
-#if NAC_INNER_HAS_AVX512
-    if (avx512 && nac_cpu_has_avx512()) return nac_squares_f64_avx512(n, x);
-#endif
-    (void)avx512;
-    return nac_squares_f64_baseline(n, x);
-}
-
-float nac_sum_of_squares_f32_variant(int avx512, ptrdiff_t n, const float *x) {
-#if NAC_INNER_HAS_AVX512
-    if (avx512 && nac_cpu_has_avx512()) return nac_squares_f32_avx512(n, x);
-#endif
-    (void)avx512;
-    return nac_squares_f32_baseline(n, x);
-}
+NAC_DEFINE_INNER_ENTRIES(double, f64)
+NAC_DEFINE_INNER_ENTRIES(float, f32)

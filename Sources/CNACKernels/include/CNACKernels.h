@@ -13,7 +13,9 @@
 // For every row b < rows, o < m, i < n:
 //   dst[b*dst_stride + o*n + i] = alpha * u[b*u_stride + o] * v[b*v_stride + i]      (accumulate == 0)
 //   dst[b*dst_stride + o*n + i] += alpha * u[b*u_stride + o] * v[b*v_stride + i]     (accumulate != 0)
-// With streaming != 0 and accumulate == 0, stores bypass the cache (x86-64 SSE2), followed by a fence.
+// With streaming != 0 and accumulate == 0, stores bypass the cache (x86-64 SSE2; with AVX-512,
+// blocks whose n is not a multiple of the 16-byte vector as one flat run of 64-byte stores),
+// followed by a fence.
 void nac_outer_product_rows_f64(ptrdiff_t rows, ptrdiff_t m, ptrdiff_t n, double alpha,
                                 const double *u, ptrdiff_t u_stride, const double *v, ptrdiff_t v_stride,
                                 int accumulate, int streaming, double *dst, ptrdiff_t dst_stride);
@@ -48,15 +50,10 @@ void nac_few_rows_product_f32_variant(int avx2, ptrdiff_t k, ptrdiff_t m, ptrdif
 // 4. Column inner products for Householder QR, column-major operands (ld* = leading dimensions):
 //   w[i + j*ldw] += Σ_{r<k} v[r + i*ldv] · c[r + j*ldc]     (W (p × q) += Vᵀ C; V k × p, C k × q)
 // reading C in place (no packing), for k long and p, q small; and Σ_{i<n} x[i]², unscaled (the
-// caller guards overflow and underflow). AVX-512 when the CPU has it (see
-// nac_inner_products_use_avx512), a plain loop otherwise.
+// caller guards overflow and underflow).
+// avx512 != 0 asks for the AVX-512 version (taken when the CPU has it), 0 for the plain loop
+// (tests); nac_inner_products_use_avx512() says which the CPU gets.
 int nac_inner_products_use_avx512(void);
-void nac_column_inner_products_f64(ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const double *v, ptrdiff_t ldv,
-                                   const double *c, ptrdiff_t ldc, double *w, ptrdiff_t ldw);
-void nac_column_inner_products_f32(ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const float *v, ptrdiff_t ldv,
-                                   const float *c, ptrdiff_t ldc, float *w, ptrdiff_t ldw);
-// For tests and for callers that choose: the plain loop (avx512 == 0) or the AVX-512 version
-// (when the CPU has it).
 void nac_column_inner_products_f64_variant(int avx512, ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const double *v,
                                            ptrdiff_t ldv, const double *c, ptrdiff_t ldc, double *w, ptrdiff_t ldw);
 void nac_column_inner_products_f32_variant(int avx512, ptrdiff_t k, ptrdiff_t p, ptrdiff_t q, const float *v,
