@@ -5,10 +5,10 @@ extension FisherSolveRoute {
     ///
     /// Conventions: a multiply–add is 2 flops; gemv of an m × n matrix 2mn; syrk of an n × n
     /// result with inner dimension k n²k (half of gemm's 2n²k); Cholesky (potrf) of order n n³/3;
-    /// a Cholesky solve (potrs, one right-hand side) 2n²; Householder QR (`BlockedHouseholderQR`, geqrt's algorithm) of an
-    /// l × k or k × l matrix, k ≤ l, 2k²l − 2k³/3. O(n) vector work, LAPACK `pocon`'s condition
-    /// estimate (a few triangular solves, O(n²)) and the one-norm of the factorised matrix
-    /// (O(n²) additions) are not counted. Every direct route ends in `FisherSystem.finish`,
+    /// a Cholesky solve (potrs, one right-hand side) 2n²; Householder QR (`BlockedHouseholderQR`,
+    /// geqrt's algorithm) of an l × k or k × l matrix, k ≤ l, 2k²l − 2k³/3. O(n) vector work,
+    /// LAPACK `pocon`'s condition estimate (a few triangular solves, O(n²)) and the one-norm of
+    /// the factorised matrix (O(n²) additions) are not counted. Every direct route ends in `FisherSystem.finish`,
     /// which forms g = ΨᵀÂ/B (one gemv, 2BP) and checks ‖F w − g‖ by one matrix-free
     /// Fisher-vector product (two gemv, 4BP) — 6BP counted as "products" below.
     ///

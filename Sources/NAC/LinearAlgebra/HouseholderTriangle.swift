@@ -54,7 +54,7 @@ enum HouseholderTriangle {
     ///   triangle Rᵀ), its strictly lower part zero. When m < n only the first m rows can be
     ///   nonzero.
     /// - Complexity: whole 2mn² − 2n³/3 flops and mn scalars; streaming about 2mn² (plus 2n³ per
-    ///   chunk after the first without AVX-512) and (n + chunkRows) n scalars.
+    ///   chunk after the first without the own kernels) and (n + chunkRows) n scalars.
     static func factor<Scalar: NACScalar>(
         rows m: Int, columns n: Int, chunkRows: Int? = nil,
         ownKernels: Bool = BlockedHouseholderQR.usesOwnKernels(Scalar.self),
@@ -83,7 +83,6 @@ enum HouseholderTriangle {
         // With the own QR kernels, each later chunk is folded in by the structured
         // `factorTriangleOverRows` (R's zeros not refactorised); otherwise the stack is factorised
         // as a dense matrix, R's lower part cleared first.
-        let structured = ownKernels
         let blockSize = blockSize(rows: n + chunk, columns: n)
         let factors = Block<Scalar>(uninitializedRows: n, columns: blockSize)
         defer { withExtendedLifetime(factors) {} }
@@ -92,7 +91,7 @@ enum HouseholderTriangle {
             let end = Swift.min(m, start + chunk)
             let offset = start == 0 ? 0 : n
             writeRows(start..<end, a + offset, leading)
-            if structured && offset > 0 {
+            if ownKernels && offset > 0 {
                 BlockedHouseholderQR.factorTriangleOverRows(
                     columns: n, rows: end - start, blockSize: Swift.min(blockSize, n), top: a, ldTop: leading,
                     below: a + n, ldBelow: leading, t: factors.base, ldt: blockSize)
