@@ -40,20 +40,10 @@ extension FisherSystem {
         }
         let solved = try KernelSystem.solve(gram: gram, scales: scalesOfSamples, advantages: advantages,
                                             damping: damping, minimumReciprocalCondition: minimumReciprocalCondition)
-        // One pass over Ψ for w, g and the residual: [x c s]ᵀ Ψ (3 × P, rows w, g, F w − g).
-        // (`fewRowsProduct` reads Ψ once; gemm would pack it first, about 2.3 passes at W3's P,
-        // and the separate w, g and Fisher-vector product cost 4.)
-        let left = solved.x + solved.c + solved.s
-        var products = [Scalar](repeating: 0, count: 3 * p)
-        scores.withUnsafeBufferPointer { a in
-            left.withUnsafeBufferPointer { pl in
-                products.withUnsafeMutableBufferPointer { pp in
-                    Scalar.fewRowsProduct(pl.baseAddress!, rows: 3, a.baseAddress!, rows: b, columns: p,
-                                          aRowStride: p, into: pp.baseAddress!)
-                }
-            }
-        }
-        let w = Array(products[0..<p]), g = Array(products[p..<(2 * p)]), residual = Array(products[(2 * p)...])
+        // One pass over Ψ for w, g and the residual: [x c s]ᵀ Ψ (3 × P, rows w, g, F w − g); the
+        // separate w, g and Fisher-vector product would cost 4 passes.
+        let products = scoreProducts(solved.x + solved.c + solved.s, rows: 3)
+        let w = products[0], g = products[1], residual = products[2]
         let gNorm = norm(g)
         return try finish(w, gradient: g, route: .kernel,
                           conditionEstimate: solved.reciprocalCondition > 0 ? 1 / solved.reciprocalCondition : .infinity,

@@ -298,20 +298,12 @@ extension FisherSystem {
     /// w = Ψ_ωᵀ z (z on the active samples) and g = Ψ_ωᵀ Â_ω from one 2 × B by B × P product (one
     /// pass over Ψ).
     func productsWithScores(_ system: StackedLeastSquares, _ z: [Scalar]) -> (w: [Scalar], g: [Scalar]) {
-        let scales = scalesOfSamples, b = sampleCount, p = parameterCount
-        var left = [Scalar](repeating: 0, count: 2 * b)
+        let scales = scalesOfSamples, b = sampleCount
+        var left = zeroedBuffer(Scalar.self, count: 2 * b)
         for (k, row) in system.active.enumerated() { left[row] = scales[row] * z[k] }
         for row in 0..<b { left[b + row] = scales[row] * scales[row] * advantages[row] }
-        var products = [Scalar](repeating: 0, count: 2 * p)
-        scores.withUnsafeBufferPointer { a in
-            left.withUnsafeBufferPointer { pl in
-                products.withUnsafeMutableBufferPointer { pp in
-                    Scalar.fewRowsProduct(pl.baseAddress!, rows: 2, a.baseAddress!, rows: b, columns: p,
-                                          aRowStride: p, into: pp.baseAddress!)
-                }
-            }
-        }
-        return (Array(products[0..<p]), Array(products[p...]))
+        let products = scoreProducts(left, rows: 2)
+        return (products[0], products[1])
     }
 
     /// (σ₁/σ_r)², κ₂ of the normal matrix; ∞ when the rank is 0.

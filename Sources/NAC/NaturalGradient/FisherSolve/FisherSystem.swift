@@ -265,6 +265,25 @@ public struct FisherSystem<Scalar: NACScalar>: Sendable {
     }
 }
 
+extension FisherSystem {
+    /// The k × P product L Ψ for the row-major k × B `left` (k a handful), as k rows of P, in one
+    /// pass over Ψ (`fewRowsProduct`; gemm would pack Ψ first, about 2.3 passes at W3's P).
+    func scoreProducts(_ left: [Scalar], rows k: Int) -> [[Scalar]] {
+        let b = sampleCount, p = parameterCount
+        precondition(left.count == k * b, "FisherSystem.scoreProducts: \(left.count) coefficients for \(k) × \(b)")
+        var products = zeroedBuffer(Scalar.self, count: k * p)
+        scores.withUnsafeBufferPointer { a in
+            left.withUnsafeBufferPointer { pl in
+                products.withUnsafeMutableBufferPointer { pp in
+                    Scalar.fewRowsProduct(pl.baseAddress!, rows: k, a.baseAddress!, rows: b, columns: p,
+                                          aRowStride: p, into: pp.baseAddress!)
+                }
+            }
+        }
+        return (0..<k).map { Array(products[($0 * p)..<(($0 + 1) * p)]) }
+    }
+}
+
 /// A `count`-element array of zeros, written by one raw memset (IEEE zero is all-zero bits) —
 /// `Array(repeating:count:)` runs an unspecialised per-element loop in generic code.
 func zeroedBuffer<Scalar: NACScalar>(_: Scalar.Type, count: Int) -> [Scalar] {
