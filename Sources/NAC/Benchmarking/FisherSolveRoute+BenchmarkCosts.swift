@@ -17,7 +17,7 @@ extension FisherSolveRoute {
     /// | `explicitFisher` | BP² (syrk F = ΨᵀΨ/B + λI) + P³/3 (potrf) + 2P² (potrs) + 6BP (products) |
     /// | `kernel` | B²P (syrk K = ΨΨᵀ/B + λI) + B³/3 (potrf) + 2B² (potrs) + 2B² (K₀u for the residual) + 6BP (w, g and the residual Ψᵀs in one 3-row product; the route does not call `finish`'s products) |
     /// | `leastSquaresQR` | on the stacked k × l system (B < P: [Ψ/√B  √λ I_B], k = B, l = P + B; B ≥ P: [Ψ/√B ; √λ I_P], k = P, l = B + P): 2k²l − 2k³/3 (QR of the tall l × k form); B ≥ P: + (4kl − 2k²) (the right-hand side as an extra column of the QR) + k² (triangular solve) + 6BP (products); B < P: + 2k² (two triangular solves, the seminormal equations) + 2BP (w = Ψᵀz, in one pass with g) + 6BP (products). Without AVX-512 or on several BLAS threads the streaming form refactorises the triangle in each 4096-row chunk (2k³ per chunk, not counted); otherwise `BlockedHouseholderQR.factorTriangleOverRows` skips the triangle's zeros |
-    /// | `leastSquaresSVD` | a **lower bound**: the same QR of the stacked system + 8k³/3 (bidiagonalising its k × k triangle in gelsd) + 6BP (products); the divide-and-conquer SVD and the back-transformations are not counted |
+    /// | `leastSquaresSVD` | a **lower bound**: the same QR of the stacked system + 8k³/3 (bidiagonalising its k × k triangle for the singular values, `gesdd` without vectors) + 6BP (products); the dqds iterations, the triangular solves and, when a singular value is cut off, the SVD with vectors are not counted |
     /// | `conjugateGradient` | 2BP (g) + iterations · 4BP (one Fisher-vector product of two gemv each), without the residual check (`verifyResidual: false`) |
     ///
     /// Example: B = 10, P = 20 gives explicit 4000 + 8000/3 + 800 + 1200 ≈ 8666.7 and kernel
@@ -46,7 +46,7 @@ extension FisherSolveRoute {
     /// explicit P² (F); kernel 2B² (K and the copy K₀ kept for the residual); QR the column-major
     /// copy of the stacked k × l system (kl; with the right-hand-side column when B ≥ P), or, when
     /// `HouseholderTriangle` streams it, one chunk of (k + 4096) k; SVD the copy (kl) plus an
-    /// estimate 3k² of `gelsd`'s workspace; CG a few vectors of P. `scalarByteCount` (4 or 8)
+    /// estimate 3k² of the SVD's workspace; CG a few vectors of P. `scalarByteCount` (4 or 8)
     /// decides whether QR streams.
     /// O(B + P) vectors are not counted.
     public func workingScalarCount(sampleCount: Int, parameterCount: Int, scalarByteCount: Int = 8) -> Int {

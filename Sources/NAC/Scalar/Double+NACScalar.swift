@@ -227,6 +227,15 @@ extension Double: NACScalar {
                            a, lapackInt(lda, "gesdd"), s, u, lapackInt(ldu, "gesdd"), vt, lapackInt(ldvt, "gesdd")))
     }
 
+    public static func singularValues(
+        m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, s: UnsafeMutablePointer<Double>
+    ) -> Int {
+        // JOBZ = 'N' references neither U nor Vᵀ; their leading dimensions must still be ≥ 1.
+        var unusedU: Double = 0, unusedVT: Double = 0
+        return Int(LAPACKE_dgesdd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), lapackInt(m, "gesdd"),
+                                   lapackInt(n, "gesdd"), a, lapackInt(lda, "gesdd"), s, &unusedU, 1, &unusedVT, 1))
+    }
+
     public static func syevd(
         vectors: Bool, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
         w: UnsafeMutablePointer<Double>

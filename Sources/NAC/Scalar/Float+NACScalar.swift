@@ -227,6 +227,15 @@ extension Float: NACScalar {
                            a, lapackInt(lda, "gesdd"), s, u, lapackInt(ldu, "gesdd"), vt, lapackInt(ldvt, "gesdd")))
     }
 
+    public static func singularValues(
+        m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, s: UnsafeMutablePointer<Float>
+    ) -> Int {
+        // JOBZ = 'N' references neither U nor Vᵀ; their leading dimensions must still be ≥ 1.
+        var unusedU: Float = 0, unusedVT: Float = 0
+        return Int(LAPACKE_sgesdd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), lapackInt(m, "gesdd"),
+                                   lapackInt(n, "gesdd"), a, lapackInt(lda, "gesdd"), s, &unusedU, 1, &unusedVT, 1))
+    }
+
     public static func syevd(
         vectors: Bool, _ triangle: Triangle, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
         w: UnsafeMutablePointer<Float>

@@ -171,6 +171,13 @@ where RawSignificand: FixedWidthInteger {
         m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, s: UnsafeMutablePointer<Self>,
         u: UnsafeMutablePointer<Self>, ldu: Int, vt: UnsafeMutablePointer<Self>, ldvt: Int) -> Int
 
+    /// The min(m, n) singular values of the m × n column-major A, descending, into `s`, without
+    /// vectors (`gesdd`, JOBZ = 'N': bidiagonalisation, then dqds; A is destroyed).
+    /// `info > 0`: the SVD did not converge.
+    /// - Complexity: 4mn² − 4n³/3 flops (m ≥ n) for the bidiagonalisation, O(n²) after it.
+    static func singularValues(
+        m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, s: UnsafeMutablePointer<Self>) -> Int
+
     /// Eigenvalues (ascending, into `w`) and optionally eigenvectors (overwriting A's columns)
     /// of the symmetric n × n A by divide and conquer. `info > 0`: no convergence.
     static func syevd(

@@ -139,6 +139,83 @@ private func reflections(_ n: Int, seed: UInt64) -> [[Double]] {
     }
 }
 
+/// The SVD route's two branches on scores of known SVD Ψ = U Σ Vᵀ (U, V products of two
+/// Householder reflectors; uniform weights and λ = 0, so the stacked system is Ψ/√B and its
+/// relative singular values are Σ's), tall and wide, whole and streamed: with nothing below the
+/// cut-off it solves by the QR factor's triangle, otherwise through the SVD's vectors.
+@Suite struct FisherSolveLeastSquaresSVDBranchTests {
+    /// Ψ (b × p) with singular values 1 … 10⁻⁶ (κ₂ = 10⁶), its factors and an exact solution.
+    struct KnownSVD {
+        var psi: Matrix<Double>, sigma: [Double], u: [[Double]], v: [[Double]]
+
+        init(samples b: Int, parameters p: Int) {
+            let k = min(b, p)
+            sigma = (0..<k).map { Double.pow(10, -6 * Double($0) / Double(k - 1)) }
+            u = reflections(b, seed: 5)
+            v = reflections(p, seed: 6)
+            var elements = [Double](repeating: 0, count: b * p)
+            for i in 0..<b { for j in 0..<p { for l in 0..<k { elements[i * p + j] += u[i][l] * sigma[l] * v[j][l] } } }
+            psi = Matrix(rows: b, columns: p, elements: elements)
+        }
+
+        /// Σ_{l < r} v_l (u_lᵀ a) / σ_l: the minimum-norm least-squares solution of Ψ w ≈ a over the r
+        /// largest singular values.
+        func truncatedSolution(_ a: [Double], rank r: Int) -> [Double] {
+            var w = [Double](repeating: 0, count: v.count)
+            for l in 0..<r {
+                let coefficient = (0..<a.count).reduce(0.0) { $0 + u[$1][l] * a[$1] } / sigma[l]
+                for j in w.indices { w[j] += v[j][l] * coefficient }
+            }
+            return w
+        }
+    }
+
+    /// (samples, parameters): wide and tall.
+    static let shapes: [(Int, Int)] = [(8, 40), (40, 8)]
+
+    /// Nothing cut off (default cut-off max(m, n) ε ≪ 10⁻⁶): the triangle's solve keeps the error
+    /// linear in κ₂ (as `seminormalEquationsKeepTheErrorLinearInKappa` for QR), and the singular
+    /// values are Σ/√B.
+    @Test(arguments: shapes) func fullRankErrorStaysLinearInKappa(b: Int, p: Int) throws {
+        let known = KnownSVD(samples: b, parameters: p)
+        let k = min(b, p)
+        let coefficients = randomVector(k, seed: 8, as: Double.self)
+        // a = Ψ w* = Σ_l u_l σ_l c_l with w* in the row space: w* is the exact minimum-norm solution.
+        var a = [Double](repeating: 0, count: b)
+        for i in 0..<b { for l in 0..<k { a[i] += known.u[i][l] * known.sigma[l] * coefficients[l] } }
+        let wStar = known.truncatedSolution(a, rank: min(b, p))
+        let system = try FisherSystem(scores: known.psi, advantages: a, damping: 0)
+        let kappaEpsilon = 1e6 * Double.ulpOfOne
+        let columns = b < p ? b : p + 1
+        for solution in [try system.solveLeastSquares(.svd()),
+                         try system.solveLeastSquaresBySVD(relativeCutoff: nil, chunkRows: columns + 1)] {
+            #expect(solution.diagnostics.effectiveRank == min(b, p))
+            #expect(relativeError(solution.w, wStar) < 10 * kappaEpsilon)
+            #expect(relativeError(solution.diagnostics.singularValues,
+                                  known.sigma.map { $0 / Double(b).squareRoot() }) < 1e-13)
+            #expect(solution.diagnostics.conditionEstimate!.isApproximatelyEqual(to: 1e12, relativeTolerance: 1e-6))
+        }
+    }
+
+    /// A cut-off of 10⁻³ drops the singular values 10⁻⁶ … < 10⁻³ of a full-rank Ψ: the solution is
+    /// the truncated SVD's, not the exact one.
+    @Test(arguments: shapes) func cutOffSingularValuesAreDropped(b: Int, p: Int) throws {
+        let known = KnownSVD(samples: b, parameters: p)
+        let a = randomVector(b, seed: 7, as: Double.self)
+        let rank = known.sigma.filter { $0 > 1e-3 }.count
+        let expected = known.truncatedSolution(a, rank: rank)
+        let system = try FisherSystem(scores: known.psi, advantages: a, damping: 0)
+        let columns = b < p ? b : p + 1
+        for solution in [try system.solveLeastSquares(.svd(relativeCutoff: 1e-3)),
+                         try system.solveLeastSquaresBySVD(relativeCutoff: 1e-3, chunkRows: columns + 1)] {
+            #expect(solution.diagnostics.effectiveRank == rank)
+            #expect(relativeError(solution.w, expected) < 1e-9)
+            // Not the untruncated solution, which the small singular values dominate.
+            #expect(relativeError(solution.w, known.truncatedSolution(a, rank: min(b, p))) > 0.5)
+        }
+    }
+}
+
 private func gram(_ m: Matrix<Double>) -> [[Double]] {
     (0..<m.columns).map { i in (0..<m.columns).map { j in (0..<m.rows).reduce(0.0) { $0 + m[$1, i] * m[$1, j] } } }
 }
