@@ -222,3 +222,34 @@ extension Matrix {
         #expect(try system.solveLeastSquares(.svd()).w.allSatisfy(\.isFinite))
     }
 }
+
+/// The SVD routes' relative cut-off is a hyper-parameter: outside [0, 1) it is refused by name,
+/// by the Fisher system (tall and wide) and by the LSTD-Q critic's least-squares solve.
+@Suite struct RelativeCutoffValidationTests {
+    static func isCutoffError(_ error: any Error, _ value: Double) -> Bool {
+        guard case .invalidHyperparameter(let name, let reported, _) = error as? NaturalGradientError else { return false }
+        return name == "relativeCutoff" && (reported == value || (reported.isNaN && value.isNaN))
+    }
+
+    @Test(arguments: [-1e-3, .nan, 1, 2.5, .infinity] as [Double])
+    func cutoffOutsideUnitIntervalIsRefused(cutoff: Double) throws {
+        for (b, p) in [(5, 12), (12, 5)] {
+            let system = try FisherSystem(scores: randomMatrix(b, p, seed: 151), advantages: randomVector(b, seed: 152),
+                                          damping: 1e-3)
+            #expect(performing: { try system.solveLeastSquares(.svd(relativeCutoff: cutoff)) },
+                    throws: { Self.isCutoffError($0, cutoff) })
+        }
+        var lstd = try LSTDQAccumulator<Double>(parameterCount: 1, featureCount: 1, discount: 0.9, traceDecay: 0.5)
+        try lstd.observe(CompatibleTransition(score: [0.5], features: [1], reward: 1, nextFeatures: [0.5], end: .continuing))
+        #expect(performing: { try lstd.solve(.leastSquares(relativeCutoff: cutoff)) },
+                throws: { Self.isCutoffError($0, cutoff) })
+    }
+
+    /// The edges of the interval are accepted: 0 keeps every nonzero singular value.
+    @Test func cutoffZeroKeepsEverySingularValue() throws {
+        let system = try FisherSystem(scores: randomMatrix(5, 12, seed: 153), advantages: randomVector(5, seed: 154), damping: 0)
+        let solution = try system.solveLeastSquares(.svd(relativeCutoff: 0))
+        #expect(solution.diagnostics.effectiveRank == 5)
+        #expect(relativeError(solution.w, try system.solveKernel().w) < 1e-10)
+    }
+}

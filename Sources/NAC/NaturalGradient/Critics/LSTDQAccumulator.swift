@@ -283,7 +283,8 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
     ///
     /// - Throws: `.singularCriticStatistics` (ridge solve with exactly singular A + εI),
     ///   `.noConvergence` (SVD), `.trackedInverseUnavailable` (not tracking, or broken down),
-    ///   `.nonFiniteInput` if the statistics overflowed, `.invalidHyperparameter` for ε ≤ 0.
+    ///   `.nonFiniteInput` if the statistics overflowed, `.invalidHyperparameter` for ε ≤ 0 or a
+    ///   relative cut-off outside [0, 1).
     /// - Complexity: O(N³) (`.leastSquares`, `.ridge`) or O(N²) (`.trackedInverse`; O(N²k) with k
     ///   transitions buffered).
     @_specialize(where Scalar == Double)
@@ -296,6 +297,7 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
         var system = statistics
         switch method {
         case .leastSquares(let cutoff):
+            if let cutoff { try FisherSystem<Scalar>.validateRelativeCutoff(cutoff) }
             do {
                 let solution = try system.leastSquaresSVD(Matrix(column: target), relativeCutoff: cutoff)
                 varpi = solution.solution.elements

@@ -61,7 +61,8 @@ extension FisherSystem {
     ///   λ = 0), the singular values and `conditionEstimate` = (σ₁/σ_r)², κ₂ of the system's
     ///   normal matrix (F when tall, Ψ_ωΨ_ωᵀ + λI when wide).
     /// - Throws: `.rankDeficient(route: .leastSquaresQR, column:)` when QR meets an exactly zero
-    ///   pivot; `.noConvergence` if the SVD fails; `.nonFiniteSolution`.
+    ///   pivot; `.noConvergence` if the SVD fails; `.nonFiniteSolution`; `.invalidHyperparameter`
+    ///   unless 0 ≤ `relativeCutoff` < 1.
     /// - Complexity: QR about 2(B′ + P)P² flops (tall) or 2B′²(P + B′) (wide); SVD that plus
     ///   8n³/3 for the singular values of the n × n triangle, and the SVD's vectors (a few n³
     ///   more) only when a singular value is cut off.
@@ -194,6 +195,7 @@ extension FisherSystem {
         let system = stackedLeastSquares()
         let m = system.m, n = system.n
         let cutoff = relativeCutoff ?? Scalar(Swift.max(m, n)) * Scalar.ulpOfOne
+        try Self.validateRelativeCutoff(cutoff)
         if system.tall {
             return try solveTallBySVD(system, cutoff: cutoff, chunkRows: chunkRows)
         }
@@ -330,6 +332,15 @@ extension FisherSystem {
         for row in 0..<b { left[b + row] = scales[row] * scales[row] * advantages[row] }
         let products = scoreProducts(left, rows: 2)
         return (products[0], products[1])
+    }
+
+    /// Throws `.invalidHyperparameter` unless 0 ≤ `cutoff` < 1: NaN would cut nothing in one form
+    /// and everything in another, a negative value means machine precision to LAPACK, and 1 or
+    /// more drops every singular value (w = 0).
+    static func validateRelativeCutoff(_ cutoff: Scalar) throws(NaturalGradientError) {
+        guard cutoff >= 0, cutoff < 1 else {
+            throw .invalidHyperparameter(name: "relativeCutoff", value: Double(cutoff), requirement: "0 ≤ relativeCutoff < 1")
+        }
     }
 
     /// The singular values of the n × n column-major `matrix` (destroyed), descending, by `gesdd`
