@@ -5,10 +5,10 @@ public enum LeastSquaresMethod<Scalar: NACScalar>: Sendable, Equatable {
     /// true when λ > 0).
     case qr
     /// SVD of the QR's triangle: minimum-norm and rank-revealing; singular values below
-    /// `relativeCutoff · σ₁` (default max(m, n) · ε) are dropped, which makes it the
-    /// pseudo-inverse solution when λ = 0 and Ψ_ω is rank deficient. The singular values come
-    /// first (LAPACK `gesdd` without vectors); only when one is dropped are the SVD's vectors
-    /// needed (`gelsd`, or `gesdd` when the system streams).
+    /// `relativeCutoff · σ₁` (default max(m, n) · ε; it must lie in [0, 1)) are dropped, which
+    /// makes it the pseudo-inverse solution when λ = 0 and Ψ_ω is rank deficient. The singular
+    /// values come first (LAPACK `gesdd` without vectors); only when one is dropped are the SVD's
+    /// vectors needed (`gelsd`, or `gesdd` when the system streams).
     case svd(relativeCutoff: Scalar? = nil)
 }
 
