@@ -40,7 +40,8 @@ import Testing
         let mode = try #require(Self.transparentHugePageMode, "no transparent-huge-page setting on this system")
         guard mode != "never" else { return }   // the advice is refused: nothing to observe
         let address = m.elements.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress!) }
-        let hugeKiB = try #require(Self.anonymousHugePageKiB(containing: address + UInt(16 << 20)))
+        // Keep m alive while smaps is read: an optimised build may free it after its last use.
+        let hugeKiB = try #require(withExtendedLifetime(m) { Self.anonymousHugePageKiB(containing: address + UInt(16 << 20)) })
         #expect(hugeKiB >= 14 * 2048, "\(hugeKiB) KiB of huge pages behind a 32 MiB matrix (mode \(mode))")
     }
 
@@ -54,7 +55,7 @@ import Testing
         #expect(big[1055, 65535] == 1)
         guard let mode = Self.transparentHugePageMode, mode == "madvise" else { return }   // "always" maps them anyway
         let address = big.elements.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress!) }
-        let hugeKiB = try #require(Self.anonymousHugePageKiB(containing: address + UInt(128 << 20)))
+        let hugeKiB = try #require(withExtendedLifetime(big) { Self.anonymousHugePageKiB(containing: address + UInt(128 << 20)) })
         #expect(hugeKiB == 0, "\(hugeKiB) KiB of huge pages behind an unadvised 264 MiB matrix")
     }
 }
