@@ -49,8 +49,10 @@ extension Matrix {
 
     /// Minimum-norm least squares by SVD (LAPACK `gelsd`): singular values σᵢ ≤ `relativeCutoff · σ₁`
     /// are treated as zero, so a rank-deficient A gives the minimum-norm minimiser (the
-    /// pseudo-inverse solution). The default cut-off is max(m, n) · ε.
-    /// - Throws: `.noConvergence` if the SVD fails; `.nonFiniteInput`.
+    /// pseudo-inverse solution). The default cut-off is max(m, n) · ε; it must lie in [0, 1)
+    /// (LAPACK would read anything else as machine precision).
+    /// - Throws: `.noConvergence` if the SVD fails; `.nonFiniteInput`; `.invalidArgument` for a
+    ///   cut-off outside [0, 1).
     /// - Complexity: O(mn · min(m, n)) flops.
     public func leastSquaresSVD(
         _ b: Matrix, relativeCutoff: Scalar? = nil
@@ -60,6 +62,9 @@ extension Matrix {
         try b.requireFinite("B")
         let m = rows, n = columns, k = b.columns
         let cutoff = relativeCutoff ?? Scalar(Swift.max(m, n)) * Scalar.ulpOfOne
+        guard cutoff >= 0, cutoff < 1 else {
+            throw .invalidArgument(name: "relativeCutoff", value: Double(cutoff), requirement: "0 ≤ relativeCutoff < 1")
+        }
         guard m > 0, n > 0, k > 0 else {
             return LeastSquaresSolution(solution: .zeros(rows: n, columns: k), singularValues: [], rank: 0)
         }

@@ -14,6 +14,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     case noConvergence(routine: String, count: Int)
     /// An input contains NaN or ±∞ at (row, column), 0-based.
     case nonFiniteInput(argument: String, row: Int, column: Int)
+    /// A scalar option is outside its valid range (for example a relative cut-off outside [0, 1)).
+    case invalidArgument(name: String, value: Double, requirement: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
             "\(routine) did not converge (\(count) elements did not converge)"
         case .nonFiniteInput(let argument, let row, let column):
             "\(argument) has a non-finite element at (\(row), \(column))"
+        case .invalidArgument(let name, let value, let requirement):
+            "\(name) = \(value) is invalid: \(requirement)"
         }
     }
 }

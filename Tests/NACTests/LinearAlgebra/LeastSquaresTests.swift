@@ -177,6 +177,18 @@ private func checkCutoff<S: NACScalar>(_: S.Type) throws {
     let truncated = try a.leastSquaresSVD(b, relativeCutoff: 0.01)
     #expect(truncated.rank == 1)
     expectClose(truncated.solution, Matrix(column: [2, 0]), relativeTolerance: 16 * S.machineEpsilon, "rank 1")
+    // Outside [0, 1) the cut-off is refused by name (gelsd would read it as machine precision
+    // and return rank 2).
+    for cutoff in [-0.5, 1, 2] as [S] {
+        #expect(throws: LinearAlgebraError.invalidArgument(name: "relativeCutoff", value: Double(cutoff),
+                                                           requirement: "0 ≤ relativeCutoff < 1")) {
+            try a.leastSquaresSVD(b, relativeCutoff: cutoff)
+        }
+    }
+    #expect(performing: { try a.leastSquaresSVD(b, relativeCutoff: .nan) }, throws: { error in
+        guard case .invalidArgument(let name, let value, _) = error as? LinearAlgebraError else { return false }
+        return name == "relativeCutoff" && value.isNaN
+    })
 }
 
 private func checkNonFinite<S: NACScalar>(_: S.Type) {

@@ -11,6 +11,8 @@ import Testing
                 == "syevd did not converge (4 elements did not converge)")
         #expect(LinearAlgebraError.nonFiniteInput(argument: "B", row: 1, column: 0).description
                 == "B has a non-finite element at (1, 0)")
+        #expect(LinearAlgebraError.invalidArgument(name: "relativeCutoff", value: 2, requirement: "0 ≤ relativeCutoff < 1")
+                .description == "relativeCutoff = 2.0 is invalid: 0 ≤ relativeCutoff < 1")
     }
 
     @Test func equalityComparesPayloads() {

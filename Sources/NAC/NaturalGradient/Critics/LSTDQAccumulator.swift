@@ -297,7 +297,6 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
         var system = statistics
         switch method {
         case .leastSquares(let cutoff):
-            if let cutoff { try FisherSystem<Scalar>.validateRelativeCutoff(cutoff) }
             do {
                 let solution = try system.leastSquaresSVD(Matrix(column: target), relativeCutoff: cutoff)
                 varpi = solution.solution.elements
@@ -380,6 +379,8 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
             .noConvergence(routine: routine, count: count)
         case .nonFiniteInput(let argument, let row, _):
             .nonFiniteInput(argument: "LSTD statistics (\(argument))", index: row)
+        case .invalidArgument(let name, let value, let requirement):
+            .invalidHyperparameter(name: name, value: value, requirement: requirement)
         }
     }
 }
