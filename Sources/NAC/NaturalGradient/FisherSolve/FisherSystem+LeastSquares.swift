@@ -236,18 +236,7 @@ extension FisherSystem {
                               effectiveRank: n, singularValues: values)
         }
         triangle = copyOfTriangle()
-        var singularValues = [Scalar](repeating: 0, count: n)
-        var rank = 0
-        let info = triangle.withUnsafeMutableBufferPointer { pa in
-            rhs.withUnsafeMutableBufferPointer { pb in
-                singularValues.withUnsafeMutableBufferPointer { psv in
-                    Scalar.gelsd(m: n, n: n, nrhs: 1, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n,
-                                 s: psv.baseAddress!, rcond: cutoff, rank: &rank)
-                }
-            }
-        }
-        checkLapackArguments(info, "gelsd")
-        if info > 0 { throw .noConvergence(routine: "gelsd", count: info) }
+        let (singularValues, rank) = try Self.pseudoInverseSolve(destroying: &triangle, n: n, rhs: &rhs, ldb: n, cutoff: cutoff)
         return try finish(rhs, gradient: gradient(), route: .leastSquaresSVD,
                           conditionEstimate: Self.squaredConditionNumber(singularValues, rank: rank),
                           effectiveRank: rank, singularValues: singularValues)
@@ -297,8 +286,7 @@ extension FisherSystem {
             checkLapackArguments(info, "gesdd")
             if info > 0 { throw .noConvergence(routine: "gesdd", count: info) }
         }
-        let largest = singularValues.first ?? 0
-        let rank = singularValues.prefix { $0 > cutoff * largest }.count
+        let rank = Self.rank(of: singularValues, cutoff: cutoff)
         // t = Σ_r⁻² V_rᵀ Â_ω, z = V_r t by two gemv: column-major Vᵀ read row-major is V (n × n),
         // and V_r its first `rank` columns.
         var t = [Scalar](repeating: 0, count: Swift.max(rank, 1)), z = [Scalar](repeating: 0, count: n)
@@ -358,8 +346,34 @@ extension FisherSystem {
         }
         checkLapackArguments(info, "gesdd")
         if info > 0 { throw .noConvergence(routine: "gesdd", count: info) }
-        let largest = values[0]
-        return (values, values.prefix { $0 > cutoff * largest }.count)
+        return (values, rank(of: values, cutoff: cutoff))
+    }
+
+    /// How many of the descending `values` exceed `cutoff` · σ₁ (`gelsd`'s rule).
+    static func rank(of values: [Scalar], cutoff: Scalar) -> Int {
+        guard let largest = values.first else { return 0 }
+        return values.prefix { $0 > cutoff * largest }.count
+    }
+
+    /// x = R⁺ b by `gelsd` on the n × n column-major `matrix` (destroyed): b in `rhs[0..<n]`
+    /// (leading dimension `ldb` ≥ n), overwritten by x; returns the singular values and the rank
+    /// over `cutoff` · σ₁.
+    static func pseudoInverseSolve(
+        destroying matrix: inout [Scalar], n: Int, rhs: inout [Scalar], ldb: Int, cutoff: Scalar
+    ) throws(NaturalGradientError) -> (values: [Scalar], rank: Int) {
+        var values = [Scalar](repeating: 0, count: n)
+        var rank = 0
+        let info = matrix.withUnsafeMutableBufferPointer { pa in
+            rhs.withUnsafeMutableBufferPointer { pb in
+                values.withUnsafeMutableBufferPointer { ps in
+                    Scalar.gelsd(m: n, n: n, nrhs: 1, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: ldb,
+                                 s: ps.baseAddress!, rcond: cutoff, rank: &rank)
+                }
+            }
+        }
+        checkLapackArguments(info, "gelsd")
+        if info > 0 { throw .noConvergence(routine: "gelsd", count: info) }
+        return (values, rank)
     }
 
     /// x[0..<n] ← op(R)⁻¹ x[0..<n] for the upper triangle R of the column-major `triangle` (leading
@@ -425,16 +439,8 @@ extension FisherSystem {
                 Self.solveWithTriangle(a, n: n, lda: m, .none, &rhs)
             } else {
                 triangle = transposedTriangle()
-                let info = triangle.withUnsafeMutableBufferPointer { pa in
-                    rhs.withUnsafeMutableBufferPointer { pb in
-                        singularValues.withUnsafeMutableBufferPointer { psv in
-                            Scalar.gelsd(m: n, n: n, nrhs: 1, a: pa.baseAddress!, lda: n, b: pb.baseAddress!,
-                                         ldb: m, s: psv.baseAddress!, rcond: cutoff, rank: &rank)
-                        }
-                    }
-                }
-                checkLapackArguments(info, "gelsd")
-                if info > 0 { throw .noConvergence(routine: "gelsd", count: info) }
+                (singularValues, rank) = try Self.pseudoInverseSolve(destroying: &triangle, n: n, rhs: &rhs, ldb: m,
+                                                                     cutoff: cutoff)
             }
             for i in n..<m { rhs[i] = 0 }
             let applied = rhs.withUnsafeMutableBufferPointer { pb in     // x = Q [y ; 0]
