@@ -60,4 +60,17 @@ void nac_column_inner_products_f32_variant(int avx512, ptrdiff_t k, ptrdiff_t p,
                                            ptrdiff_t ldv, const float *c, ptrdiff_t ldc, float *w, ptrdiff_t ldw);
 double nac_sum_of_squares_f64_variant(int avx512, ptrdiff_t n, const double *x);
 float nac_sum_of_squares_f32_variant(int avx512, ptrdiff_t n, const float *x);
+// 5. One panel of a values-only Householder bidiagonalisation (BidiagonalPanel.c). For the m × n
+// column-major a (m ≥ n ≥ nb ≥ 1, leading dimension lda): nb steps of Golub–Kahan reduction, the
+// diagonal into d[0..nb) and the superdiagonal into e[0..nb) (e[nb − 1] is the coupling to column
+// nb; when nb == n, e[n − 1] is not written). The updates of the trailing (m − nb) × (n − nb) block
+// are deferred: the caller subtracts ux[nb.., 0..2nb) · yw[nb.., 0..2nb)ᵀ (ux m × 2nb with leading
+// dimension m, yw n × 2nb with leading dimension n; both overwritten). work: 2m + 4n + 6nb
+// scalars. The first nb rows and columns of a are left unspecified. Scale a so that its largest
+// magnitude is about 1 first (reflectors of a norm below the smallest normal number are skipped).
+// avx512 as for the inner products (0: the plain loops, for tests).
+void nac_bidiagonal_panel_f64_variant(int avx512, ptrdiff_t m, ptrdiff_t n, ptrdiff_t nb, double *a,
+                                      ptrdiff_t lda, double *d, double *e, double *ux, double *yw, double *work);
+void nac_bidiagonal_panel_f32_variant(int avx512, ptrdiff_t m, ptrdiff_t n, ptrdiff_t nb, float *a,
+                                      ptrdiff_t lda, float *d, float *e, float *ux, float *yw, float *work);
 #endif

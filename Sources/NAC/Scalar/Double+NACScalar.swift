@@ -112,6 +112,15 @@ extension Double: NACScalar {
         nac_column_inner_products_f64_variant(vectorExtensions ? 1 : 0, k, p, q, v, ldv, c, ldc, w, ldw)
     }
 
+    public static func bidiagonalPanel(
+        rows m: Int, columns n: Int, steps nb: Int, _ a: UnsafeMutablePointer<Double>, lda: Int,
+        diagonal d: UnsafeMutablePointer<Double>, superdiagonal e: UnsafeMutablePointer<Double>,
+        ux: UnsafeMutablePointer<Double>, yw: UnsafeMutablePointer<Double>, workspace: UnsafeMutablePointer<Double>,
+        vectorExtensions: Bool
+    ) {
+        nac_bidiagonal_panel_f64_variant(vectorExtensions ? 1 : 0, m, n, nb, a, lda, d, e, ux, yw, workspace)
+    }
+
     public static func sumOfSquares(_ x: UnsafePointer<Double>, count: Int, vectorExtensions: Bool) -> Double {
         nac_sum_of_squares_f64_variant(vectorExtensions ? 1 : 0, count, x)
     }
@@ -227,13 +236,13 @@ extension Double: NACScalar {
                            a, lapackInt(lda, "gesdd"), s, u, lapackInt(ldu, "gesdd"), vt, lapackInt(ldvt, "gesdd")))
     }
 
-    public static func singularValues(
-        m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, s: UnsafeMutablePointer<Double>
+    public static func bidiagonalSingularValues(
+        n: Int, diagonal d: UnsafeMutablePointer<Double>, superdiagonal e: UnsafeMutablePointer<Double>
     ) -> Int {
-        // JOBZ = 'N' references neither U nor Vᵀ; their leading dimensions must still be ≥ 1.
-        var unusedU: Double = 0, unusedVT: Double = 0
-        return Int(LAPACKE_dgesdd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), lapackInt(m, "gesdd"),
-                                   lapackInt(n, "gesdd"), a, lapackInt(lda, "gesdd"), s, &unusedU, 1, &unusedVT, 1))
+        // No vectors (ncvt = nru = ncc = 0): their arrays are not referenced; leading dimensions ≥ 1.
+        var unusedVT: Double = 0, unusedU: Double = 0, unusedC: Double = 0
+        return Int(LAPACKE_dbdsqr(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), lapackInt(n, "bdsqr"), 0, 0, 0,
+                                   d, e, &unusedVT, 1, &unusedU, 1, &unusedC, 1))
     }
 
     public static func syevd(

@@ -30,7 +30,7 @@ public enum Triangle: Sendable, Equatable {
 ///
 /// - BLAS level 1–3 (`gemm`, `gemv`, `syrk`, `trsm`, `ger`, `axpy`, `dot`, `nrm2`, `scal`) with **row-major**
 ///   operands, forwarded to OpenBLAS's CBLAS;
-/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `geqrt`, `gemqrt`, `gelsd`, `gesdd`, `syevd`) with **column-major**
+/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `geqrt`, `gemqrt`, `gelsd`, `gesdd`, `bdsqr`, `syevd`) with **column-major**
 ///   operands (row-major LAPACKE calls copy their inputs; see BUILD-NOTES), returning LAPACK's `info`;
 /// - the elementwise kernels of the autodiff engine and of `Matrix` (`evaluate`, `broadcast`,
 ///   `copy`, `transpose`, norms, reductions, …), written once as default implementations in
@@ -171,12 +171,12 @@ where RawSignificand: FixedWidthInteger {
         m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, s: UnsafeMutablePointer<Self>,
         u: UnsafeMutablePointer<Self>, ldu: Int, vt: UnsafeMutablePointer<Self>, ldvt: Int) -> Int
 
-    /// The min(m, n) singular values of the m × n column-major A, descending, into `s`, without
-    /// vectors (`gesdd`, JOBZ = 'N': bidiagonalisation, then dqds; A is destroyed).
-    /// `info > 0`: the SVD did not converge.
-    /// - Complexity: 4mn² − 4n³/3 flops (m ≥ n) for the bidiagonalisation, O(n²) after it.
-    static func singularValues(
-        m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, s: UnsafeMutablePointer<Self>) -> Int
+    /// The singular values of the n × n upper bidiagonal matrix with diagonal `d` and
+    /// superdiagonal `e[0..<n − 1]`, descending and non-negative, into `d`, without vectors (`bdsqr`
+    /// with no vectors: dqds). `e` (n elements) is destroyed. `info > 0`: did not converge.
+    /// - Complexity: O(n²).
+    static func bidiagonalSingularValues(
+        n: Int, diagonal d: UnsafeMutablePointer<Self>, superdiagonal e: UnsafeMutablePointer<Self>) -> Int
 
     /// Eigenvalues (ascending, into `w`) and optionally eigenvectors (overwriting A's columns)
     /// of the symmetric n × n A by divide and conquer. `info > 0`: no convergence.
@@ -203,6 +203,22 @@ where RawSignificand: FixedWidthInteger {
     /// Σ x[i]² over `count` contiguous elements, unscaled (no guard against overflow or underflow;
     /// compare `nrm2`). `vectorExtensions` as for `columnInnerProducts`.
     static func sumOfSquares(_ x: UnsafePointer<Self>, count: Int, vectorExtensions: Bool) -> Self
+
+    // MARK: Bidiagonalisation kernel (column-major; C kernel in CNACKernels/BidiagonalPanel.c)
+
+    /// One panel of `HouseholderBidiagonalization`: nb Golub–Kahan steps on the m × n column-major
+    /// `a` (m ≥ n ≥ nb ≥ 1), the diagonal into `d[0..<nb]` and the superdiagonal into `e[0..<nb]`
+    /// (`e[nb − 1]` only when nb < n). The trailing update is deferred: the caller subtracts
+    /// UX[nb.., 0..<2nb] · YW[nb.., 0..<2nb]ᵀ from `a[nb.., nb..]`, with `ux` m × 2nb (leading
+    /// dimension m) and `yw` n × 2nb (leading dimension n). `workspace`: 2m + 4n + 6nb elements.
+    /// `vectorExtensions` as for `columnInnerProducts`.
+    /// - Complexity: 4(m − k)(n − k) flops per step k in one read of the trailing matrix, plus
+    ///   O((m + n) k) for the deferred products.
+    static func bidiagonalPanel(
+        rows m: Int, columns n: Int, steps nb: Int, _ a: UnsafeMutablePointer<Self>, lda: Int,
+        diagonal d: UnsafeMutablePointer<Self>, superdiagonal e: UnsafeMutablePointer<Self>,
+        ux: UnsafeMutablePointer<Self>, yw: UnsafeMutablePointer<Self>, workspace: UnsafeMutablePointer<Self>,
+        vectorExtensions: Bool)
 
     // MARK: Elementwise kernels (row-major; default implementations in NACScalar+Kernels.swift)
 
