@@ -217,17 +217,18 @@ extension FisherSystem {
             writeStackedRows(system, augmented: true, range, into: destination, leadingDimension: leading)
         }
         // R (n × n, column-major, zero below the diagonal) from the first n columns of the factor.
-        func copyOfTriangle() -> [Scalar] {
-            var triangle = zeroedBuffer(Scalar.self, count: n * n)
-            triangle.withUnsafeMutableBufferPointer { pt in
-                augmented.withUnsafeBufferPointer { pa in
-                    for j in 0..<n { (pt.baseAddress! + j * n).update(from: pa.baseAddress! + j * columns, count: j + 1) }
+        func writeTriangle(into pt: UnsafeMutablePointer<Scalar>) {
+            augmented.withUnsafeBufferPointer { pa in
+                for j in 0..<n {
+                    UnsafeMutableRawPointer(pt + j * n)
+                        .copyMemory(from: pa.baseAddress! + j * columns, byteCount: (j + 1) * MemoryLayout<Scalar>.stride)
+                    setToZero(pt + j * n + j + 1, count: n - j - 1)
                 }
             }
-            return triangle
         }
-        var triangle = copyOfTriangle()
-        let (values, fullRank) = try Self.singularValuesAndRank(destroying: &triangle, n: n, cutoff: cutoff)
+        let scratch = Block<Scalar>(uninitializedRows: n, columns: n)
+        writeTriangle(into: scratch.base)
+        let (values, fullRank) = try Self.singularValuesAndRank(destroying: scratch.base, n: n, cutoff: cutoff)
         var rhs = Array(augmented[(n * columns)..<(n * columns + n)])
         if fullRank == n {
             // Nothing is cut off: R⁺ = R⁻¹, and w = R⁻¹c as in the QR route.
@@ -236,7 +237,8 @@ extension FisherSystem {
                               conditionEstimate: Self.squaredConditionNumber(values, rank: n),
                               effectiveRank: n, singularValues: values)
         }
-        triangle = copyOfTriangle()
+        var triangle = zeroedBuffer(Scalar.self, count: n * n)
+        triangle.withUnsafeMutableBufferPointer { writeTriangle(into: $0.baseAddress!) }
         let (singularValues, rank) = try Self.pseudoInverseSolve(destroying: &triangle, n: n, rhs: &rhs, ldb: n, cutoff: cutoff)
         return try finish(rhs, gradient: gradient(), route: .leastSquaresSVD,
                           conditionEstimate: Self.squaredConditionNumber(singularValues, rank: rank),
@@ -257,8 +259,11 @@ extension FisherSystem {
             range, destination, leading in
             writeStackedRows(system, augmented: false, range, into: destination, leadingDimension: leading)
         }
-        var copy = triangle
-        let (values, fullRank) = try Self.singularValuesAndRank(destroying: &copy, n: n, cutoff: cutoff)
+        let scratch = Block<Scalar>(uninitializedRows: n, columns: n)
+        triangle.withUnsafeBufferPointer {
+            UnsafeMutableRawPointer(scratch.base).copyMemory(from: $0.baseAddress!, byteCount: n * n * MemoryLayout<Scalar>.stride)
+        }
+        let (values, fullRank) = try Self.singularValuesAndRank(destroying: scratch.base, n: n, cutoff: cutoff)
         if fullRank == n {
             // Nothing is cut off: (RᵀR)⁺ = R⁻¹R⁻ᵀ, the QR route's seminormal equations.
             var z = system.rightHandSide
@@ -332,21 +337,20 @@ extension FisherSystem {
         }
     }
 
-    /// The singular values of the n × n column-major `matrix` (destroyed), descending, by
-    /// `HouseholderBidiagonalization` (values only), and the rank: how many exceed `cutoff` · σ₁.
+    /// The singular values of the n × n column-major `matrix` (destroyed; callers pass a pooled
+    /// `Block`, whose pages are reused between solves), descending, by `HouseholderBidiagonalization`
+    /// (values only), and the rank: how many exceed `cutoff` · σ₁.
     /// A non-finite triangle (overflow in the QR) is `.nonFiniteSolution`.
     /// - Complexity: 8n³/3 flops (the bidiagonalisation), then O(n²).
     static func singularValuesAndRank(
-        destroying matrix: inout [Scalar], n: Int, cutoff: Scalar
+        destroying matrix: UnsafeMutablePointer<Scalar>, n: Int, cutoff: Scalar
     ) throws(NaturalGradientError) -> (values: [Scalar], rank: Int) {
         var values = [Scalar](repeating: 0, count: n)
         guard n > 0 else { return (values, 0) }
-        let outcome = matrix.withUnsafeMutableBufferPointer { pa in
-            values.withUnsafeMutableBufferPointer { ps in
-                Result { () throws(LinearAlgebraError) in
-                    try HouseholderBidiagonalization.singularValues(destroying: pa.baseAddress!, rows: n, columns: n,
-                                                                    leadingDimension: n, into: ps.baseAddress!)
-                }
+        let outcome = values.withUnsafeMutableBufferPointer { ps in
+            Result { () throws(LinearAlgebraError) in
+                try HouseholderBidiagonalization.singularValues(destroying: matrix, rows: n, columns: n,
+                                                                leadingDimension: n, into: ps.baseAddress!)
             }
         }
         switch outcome {
@@ -430,22 +434,20 @@ extension FisherSystem {
         // The SVD of the n × n triangle Rᵀ: the singular values of S, and y = (Rᵀ)⁺Â_ω.
         // Rᵀ column-major is R row-major: the transpose of a's leading n × n block read row-major
         // (row stride m), with the reflectors below R's diagonal cleared.
-        func transposedTriangle() -> [Scalar] {
-            var triangle = zeroedBuffer(Scalar.self, count: n * n)
-            triangle.withUnsafeMutableBufferPointer { pt in
-                Scalar.transpose(rows: n, columns: n, a, lda: m, into: pt.baseAddress!, ldb: n)
-                for i in 0..<n { setToZero(pt.baseAddress! + i * n, count: i) }
-            }
-            return triangle
+        func writeTransposedTriangle(into pt: UnsafeMutablePointer<Scalar>) {
+            Scalar.transpose(rows: n, columns: n, a, lda: m, into: pt, ldb: n)
+            for i in 0..<n { setToZero(pt + i * n, count: i) }
         }
-        var triangle = transposedTriangle()
-        var (singularValues, rank) = try Self.singularValuesAndRank(destroying: &triangle, n: n, cutoff: cutoff)
+        let scratch = Block<Scalar>(uninitializedRows: n, columns: n)
+        if n > 0 { writeTransposedTriangle(into: scratch.base) }
+        var (singularValues, rank) = try Self.singularValuesAndRank(destroying: scratch.base, n: n, cutoff: cutoff)
         if n > 0 {
             if rank == n {
                 // Nothing is cut off: (Rᵀ)⁺ = R⁻ᵀ, from the factor's R in place (leading dimension m).
                 Self.solveWithTriangle(a, n: n, lda: m, .none, &rhs)
             } else {
-                triangle = transposedTriangle()
+                var triangle = zeroedBuffer(Scalar.self, count: n * n)
+                triangle.withUnsafeMutableBufferPointer { writeTransposedTriangle(into: $0.baseAddress!) }
                 (singularValues, rank) = try Self.pseudoInverseSolve(destroying: &triangle, n: n, rhs: &rhs, ldb: m,
                                                                      cutoff: cutoff)
             }
