@@ -80,31 +80,16 @@ NAC_DEFINE_BD_BASELINE(float, f32)
 // MARK: AVX-512 versions
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
+#include "LaneSums.h"
 #define NAC_BD_HAS_AVX512 1
-#define NAC_BD_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,fma")))
+#define NAC_BD_AVX512 NAC_AVX512
 
 // Σ of the lanes of each of 8 accumulators, stored into out[0..8).
 NAC_BD_AVX512 static inline void nac_bd_sums8_f64(const __m512d *a, double *out) {
-    __m512d b0 = _mm512_add_pd(_mm512_unpacklo_pd(a[0], a[1]), _mm512_unpackhi_pd(a[0], a[1]));
-    __m512d b1 = _mm512_add_pd(_mm512_unpacklo_pd(a[2], a[3]), _mm512_unpackhi_pd(a[2], a[3]));
-    __m512d b2 = _mm512_add_pd(_mm512_unpacklo_pd(a[4], a[5]), _mm512_unpackhi_pd(a[4], a[5]));
-    __m512d b3 = _mm512_add_pd(_mm512_unpacklo_pd(a[6], a[7]), _mm512_unpackhi_pd(a[6], a[7]));
-    __m512d c0 = _mm512_add_pd(_mm512_shuffle_f64x2(b0, b1, 0x88), _mm512_shuffle_f64x2(b0, b1, 0xDD));
-    __m512d c1 = _mm512_add_pd(_mm512_shuffle_f64x2(b2, b3, 0x88), _mm512_shuffle_f64x2(b2, b3, 0xDD));
-    _mm512_storeu_pd(out, _mm512_add_pd(_mm512_shuffle_f64x2(c0, c1, 0x88), _mm512_shuffle_f64x2(c0, c1, 0xDD)));
-}
-NAC_BD_AVX512 static inline __m256 nac_bd_fold_f32(__m512 a) {
-    return _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_extractf32x8_ps(a, 1));
+    _mm512_storeu_pd(out, nac_sum_lanes8_f64(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]));
 }
 NAC_BD_AVX512 static inline void nac_bd_sums8_f32(const __m512 *a, float *out) {
-    __m256 t1 = _mm256_hadd_ps(nac_bd_fold_f32(a[0]), nac_bd_fold_f32(a[1]));
-    __m256 t2 = _mm256_hadd_ps(nac_bd_fold_f32(a[2]), nac_bd_fold_f32(a[3]));
-    __m256 t3 = _mm256_hadd_ps(nac_bd_fold_f32(a[4]), nac_bd_fold_f32(a[5]));
-    __m256 t4 = _mm256_hadd_ps(nac_bd_fold_f32(a[6]), nac_bd_fold_f32(a[7]));
-    t1 = _mm256_hadd_ps(t1, t2);
-    t3 = _mm256_hadd_ps(t3, t4);
-    _mm256_storeu_ps(out, _mm256_add_ps(_mm256_permute2f128_ps(t1, t3, 0x20), _mm256_permute2f128_ps(t1, t3, 0x31)));
+    _mm256_storeu_ps(out, nac_sum_lanes8_f32(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]));
 }
 
 // VEC, LANES, MASK: the vector type, its lane count and mask type; ZERO, SET1, LOAD, MLOAD (masked,
