@@ -215,6 +215,16 @@ extension Float: NACScalar {
                                        lapackInt(ldc, "gemqrt"), &work))
     }
 
+    public static func tpqrt(
+        m: Int, n: Int, l: Int, nb: Int, a: UnsafeMutablePointer<Float>, lda: Int,
+        b: UnsafeMutablePointer<Float>, ldb: Int, t: UnsafeMutablePointer<Float>, ldt: Int
+    ) -> Int {
+        var work = [Float](repeating: 0, count: Swift.max(1, nb * n))
+        return Int(LAPACKE_stpqrt_work(LAPACK_COL_MAJOR, lapackInt(m, "tpqrt"), lapackInt(n, "tpqrt"),
+                                       lapackInt(l, "tpqrt"), lapackInt(nb, "tpqrt"), a, lapackInt(lda, "tpqrt"),
+                                       b, lapackInt(ldb, "tpqrt"), t, lapackInt(ldt, "tpqrt"), &work))
+    }
+
     public static func gelsd(
         m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int,
         b: UnsafeMutablePointer<Float>, ldb: Int, s: UnsafeMutablePointer<Float>, rcond: Float,

@@ -30,7 +30,7 @@ public enum Triangle: Sendable, Equatable {
 ///
 /// - BLAS level 1–3 (`gemm`, `gemv`, `syrk`, `trsm`, `ger`, `axpy`, `dot`, `nrm2`, `scal`) with **row-major**
 ///   operands, forwarded to OpenBLAS's CBLAS;
-/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `geqrt`, `gemqrt`, `gelsd`, `gesdd`, `bdsqr`, `syevd`) with **column-major**
+/// - LAPACK (`potrf`, `potrs`, `posv`, `pocon`, `gels`, `geqrt`, `gemqrt`, `tpqrt`, `gelsd`, `gesdd`, `bdsqr`, `syevd`) with **column-major**
 ///   operands (row-major LAPACKE calls copy their inputs; see BUILD-NOTES), returning LAPACK's `info`;
 /// - the elementwise kernels of the autodiff engine and of `Matrix` (`evaluate`, `broadcast`,
 ///   `copy`, `transpose`, norms, reductions, …), written once as default implementations in
@@ -155,6 +155,14 @@ where RawSignificand: FixedWidthInteger {
     static func gemqrt(
         _ side: Side, _ trans: Transpose, m: Int, n: Int, k: Int, nb: Int, v: UnsafePointer<Self>, ldv: Int,
         t: UnsafePointer<Self>, ldt: Int, c: UnsafeMutablePointer<Self>, ldc: Int) -> Int
+
+    /// The QR of the (n + m) × n stack [A ; B] (`tpqrt`): A n × n upper triangular, B m × n with
+    /// its last l rows upper trapezoidal (l ≤ min(m, n)). A's upper triangle becomes the stack's R,
+    /// B the reflectors, T (nb × n, 1 ≤ nb ≤ n) the block factors. LAPACKE's `_work` form, without
+    /// its NaN scan. About 2n²m flops for a rectangular B, 2n³/3 for a triangle (l = m = n).
+    static func tpqrt(
+        m: Int, n: Int, l: Int, nb: Int, a: UnsafeMutablePointer<Self>, lda: Int,
+        b: UnsafeMutablePointer<Self>, ldb: Int, t: UnsafeMutablePointer<Self>, ldt: Int) -> Int
 
     /// Minimum-norm least squares by SVD (divide and conquer): singular values below
     /// `rcond · σ_max` are treated as zero. Writes the min(m, n) singular values to `s` and the

@@ -46,10 +46,14 @@ extension FisherSystem {
     /// (P + B) · B scalars fewer). Otherwise one column-major copy of S (or [S b]) is factorised
     /// by blocked Householder QR with recursive panels (`BlockedHouseholderQR`: `geqrt`'s algorithm,
     /// 1.3–2× faster than `geqrf` here, with its long inner products in a C kernel under AVX-512).
+    /// From 512 columns on, the last n rows √λ [I 0] are left out of that factorisation and folded
+    /// under its triangle by `tpqrt`, which keeps their zeros (`stackedTriangle`: about 2n³/3 flops
+    /// instead of 2n³; W1 at B = 1024 took 151–158 against 166–170 ms by QR in float32).
     ///
     /// **SVD**: the singular values of S are those of the n × n triangle R, and the cut-off
     /// (pseudo-inverse) solution follows from R⁺: tall w = R⁺c (c from the augmented column as for
-    /// QR); wide, when S streams, w = Ψ_ωᵀ z with z = (RᵀR)⁺Â_ω; wide otherwise, through Q from a
+    /// QR); wide, when S streams or its damping rows are folded, w = Ψ_ωᵀ z with z = (RᵀR)⁺Â_ω;
+    /// wide otherwise, through Q from a
     /// copy of S: w = (Q[(Rᵀ)⁺Â_ω ; 0])[0..<P]. R's singular values are computed alone first
     /// (`HouseholderBidiagonalization`: our bidiagonalisation, 8n³/3 flops in one pass over the
     /// trailing matrix per step where LAPACK `gebrd` makes two, then dqds; 2.3 ms at n = 256 and
@@ -159,16 +163,56 @@ extension FisherSystem {
         }
     }
 
+    /// The fewest columns from which `stackedTriangle` folds the damping rows in by default:
+    /// measured on W1's scores (5708 rows, float64, one thread), factorising the √λ I rows with the
+    /// scores against folding them: 40.1 against 38.8 + 1.6 ms at 384 columns (a tie), 76.0 against
+    /// 68.4 + 3.6 ms at 512, 330 against 277 + 24 ms at 1024.
+    static var dampingFoldMinimumColumns: Int { 512 }
+
+    /// R of the stacked system S (of [S  b] when `augmented`): columns × columns, column-major with
+    /// leading dimension `columns`, zero below the diagonal (as `HouseholderTriangle.factor`).
+    ///
+    /// With λ > 0 the last n rows of S are √λ [I 0], a triangle. When `foldsDamping` (by default
+    /// from `dampingFoldMinimumColumns` columns on), only the score rows are factorised, giving
+    /// R₀, and [R₀ ; √λ [I 0]] is then reduced by `tpqrt`, which keeps the triangle's zeros: about
+    /// 2n³/3 flops where n more dense rows cost 2n³. Both give the R of the same S (unique up to
+    /// the signs of its rows).
+    func stackedTriangle(
+        _ system: StackedLeastSquares, augmented: Bool, chunkRows: Int?, foldsDamping: Bool? = nil
+    ) -> [Scalar] {
+        let n = system.n, columns = n + (augmented ? 1 : 0)
+        let scoreRows = system.tall ? system.active.count : parameterCount
+        let dampingRows = system.m - scoreRows
+        let folds = dampingRows > 0 && (foldsDamping ?? (columns >= Self.dampingFoldMinimumColumns))
+        var triangle: [Scalar] = HouseholderTriangle.factor(rows: folds ? scoreRows : system.m, columns: columns,
+                                                            chunkRows: chunkRows) {
+            range, destination, leading in
+            writeStackedRows(system, augmented: augmented, range, into: destination, leadingDimension: leading)
+        }
+        guard folds else { return triangle }
+        // B = √λ [I_n 0] (n × columns, column-major), upper trapezoidal: l = n.
+        let b = Block<Scalar>(zerosRows: columns, columns: dampingRows)
+        let rootDamping = damping.squareRoot()
+        for i in 0..<dampingRows { b.base[i * dampingRows + i] = rootDamping }
+        let blockSize = Swift.min(32, columns)
+        let factors = Block<Scalar>(uninitializedRows: columns, columns: blockSize)
+        let info = triangle.withUnsafeMutableBufferPointer { pa in
+            Scalar.tpqrt(m: dampingRows, n: columns, l: dampingRows, nb: blockSize, a: pa.baseAddress!, lda: columns,
+                         b: b.base, ldb: dampingRows, t: factors.base, ldt: blockSize)
+        }
+        checkLapackArguments(info, "tpqrt")
+        return triangle
+    }
+
     /// The QR form of `solveLeastSquares`; `chunkRows` as in `HouseholderTriangle.factor` (tests
     /// force the streaming form on small systems with it).
-    func solveLeastSquaresByQR(chunkRows: Int?) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
+    func solveLeastSquaresByQR(
+        chunkRows: Int?, foldsDamping: Bool? = nil
+    ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
         let system = stackedLeastSquares()
         let n = system.n
         let columns = system.tall ? n + 1 : n
-        let triangle: [Scalar] = HouseholderTriangle.factor(rows: system.m, columns: columns, chunkRows: chunkRows) {
-            range, destination, leading in
-            writeStackedRows(system, augmented: system.tall, range, into: destination, leadingDimension: leading)
-        }
+        let triangle = stackedTriangle(system, augmented: system.tall, chunkRows: chunkRows, foldsDamping: foldsDamping)
         // An exactly zero pivot: the stacked system is rank deficient (as LAPACK's gels).
         if let zero = (0..<n).first(where: { triangle[$0 * columns + $0] == 0 }) {
             throw .rankDeficient(route: .leastSquaresQR, column: zero + 1)
@@ -191,31 +235,32 @@ extension FisherSystem {
 
     /// The SVD form of `solveLeastSquares`; `chunkRows` as in `solveLeastSquaresByQR`.
     func solveLeastSquaresBySVD(
-        relativeCutoff: Scalar?, chunkRows: Int?
+        relativeCutoff: Scalar?, chunkRows: Int?, foldsDamping: Bool? = nil
     ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
         let system = stackedLeastSquares()
         let m = system.m, n = system.n
         let cutoff = relativeCutoff ?? Scalar(Swift.max(m, n)) * Scalar.ulpOfOne
         try Self.validateRelativeCutoff(cutoff)
         if system.tall {
-            return try solveTallBySVD(system, cutoff: cutoff, chunkRows: chunkRows)
+            return try solveTallBySVD(system, cutoff: cutoff, chunkRows: chunkRows, foldsDamping: foldsDamping)
         }
-        let streams = chunkRows != nil
+        // The form through Q needs the reflectors of the whole stacked system; the form from R alone
+        // is taken when S streams and when the damping rows are folded in (`stackedTriangle`).
+        let fromTriangle = chunkRows != nil
             || HouseholderTriangle.streams(rows: m, columns: n, scalarSize: MemoryLayout<Scalar>.stride)
-        return streams ? try solveWideBySVDOfTriangle(system, cutoff: cutoff, chunkRows: chunkRows)
-                       : try solveWideBySVDThroughQ(system, cutoff: cutoff)
+            || (damping > 0 && (foldsDamping ?? (n >= Self.dampingFoldMinimumColumns)))
+        return fromTriangle
+            ? try solveWideBySVDOfTriangle(system, cutoff: cutoff, chunkRows: chunkRows, foldsDamping: foldsDamping)
+            : try solveWideBySVDThroughQ(system, cutoff: cutoff)
     }
 
     /// Tall: R and c = (Qᵀb)[0..<P] from the QR of [S  b] (streamed or whole), R's singular values,
     /// then w = R⁻¹c when none is cut off, or w = R⁺c by `gelsd` on the P × P triangle.
     private func solveTallBySVD(
-        _ system: StackedLeastSquares, cutoff: Scalar, chunkRows: Int?
+        _ system: StackedLeastSquares, cutoff: Scalar, chunkRows: Int?, foldsDamping: Bool?
     ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
         let n = system.n, columns = n + 1
-        let augmented: [Scalar] = HouseholderTriangle.factor(rows: system.m, columns: columns, chunkRows: chunkRows) {
-            range, destination, leading in
-            writeStackedRows(system, augmented: true, range, into: destination, leadingDimension: leading)
-        }
+        let augmented = stackedTriangle(system, augmented: true, chunkRows: chunkRows, foldsDamping: foldsDamping)
         // R (n × n, column-major, zero below the diagonal) from the first n columns of the factor.
         func writeTriangle(into pt: UnsafeMutablePointer<Scalar>) {
             augmented.withUnsafeBufferPointer { pa in
@@ -245,20 +290,17 @@ extension FisherSystem {
                           effectiveRank: rank, singularValues: singularValues)
     }
 
-    /// Wide, from R alone (the streaming case): with R = U Σ Vᵀ, SᵀS = V Σ² Vᵀ and the
+    /// Wide, from R alone (when S streams or its damping rows are folded in): with R = U Σ Vᵀ, SᵀS = V Σ² Vᵀ and the
     /// minimum-norm solution of Sᵀx = Â_ω is x = S (SᵀS)⁺ Â_ω (A⁺ = Aᵀ(AAᵀ)⁺ for any A), so
     /// z = V_r Σ_r⁻² V_rᵀ Â_ω over the r singular values above the cut-off and w = Ψ_ωᵀ z: the
     /// seminormal equations of the QR route with the pseudo-inverse. To first order the error is
     /// ε ‖S‖ ‖z‖ ≈ κ_r ε ‖w‖, κ_r = σ₁/σ_r, as for applying Q. With nothing cut off that is
     /// z = R⁻¹R⁻ᵀÂ_ω (two triangular solves); otherwise V and Σ come from `gesdd`.
     private func solveWideBySVDOfTriangle(
-        _ system: StackedLeastSquares, cutoff: Scalar, chunkRows: Int?
+        _ system: StackedLeastSquares, cutoff: Scalar, chunkRows: Int?, foldsDamping: Bool?
     ) throws(NaturalGradientError) -> NaturalGradientSolution<Scalar> {
         let n = system.n
-        var triangle: [Scalar] = HouseholderTriangle.factor(rows: system.m, columns: n, chunkRows: chunkRows) {
-            range, destination, leading in
-            writeStackedRows(system, augmented: false, range, into: destination, leadingDimension: leading)
-        }
+        var triangle = stackedTriangle(system, augmented: false, chunkRows: chunkRows, foldsDamping: foldsDamping)
         let scratch = Block<Scalar>(uninitializedRows: n, columns: n)
         triangle.withUnsafeBufferPointer {
             UnsafeMutableRawPointer(scratch.base).copyMemory(from: $0.baseAddress!, byteCount: n * n * MemoryLayout<Scalar>.stride)
