@@ -53,10 +53,10 @@ extension FisherSystem {
     /// **SVD**: the singular values of S are those of the n × n triangle R, and the cut-off
     /// (pseudo-inverse) solution follows from R⁺: tall w = R⁺c (c from the augmented column as for
     /// QR); wide, when S streams or its damping rows are folded, w = Ψ_ωᵀ z with z = (RᵀR)⁺Â_ω;
-    /// wide otherwise, through Q from a
-    /// copy of S: w = (Q[(Rᵀ)⁺Â_ω ; 0])[0..<P]. R's singular values are computed alone first
-    /// (`HouseholderBidiagonalization`: our bidiagonalisation, 8n³/3 flops in one pass over the
-    /// trailing matrix per step where LAPACK `gebrd` makes two, then dqds; 2.3 ms at n = 256 and
+    /// wide otherwise, through Q from a copy of S: w = (Q[(Rᵀ)⁺Â_ω ; 0])[0..<P]. R's singular
+    /// values are computed alone first (`HouseholderBidiagonalization`: our bidiagonalisation,
+    /// 8n³/3 flops in one pass over the trailing matrix per step where LAPACK `gebrd` makes two,
+    /// then dqds; 2.3 ms at n = 256 and
     /// 124 ms at 1024 in float64, against 4.2 and 186 ms for `gesdd` without vectors). When none
     /// is below the cut-off, R⁺ = R⁻¹ and these are triangular solves with R, as in the QR route;
     /// otherwise R⁺ comes from the SVD with vectors (`gelsd`, or `gesdd` when S streams), which
