@@ -45,7 +45,8 @@ extension FisherSolveRoute {
     /// The scalars one solve by this route allocates besides Ψ itself (λ > 0, uniform weights):
     /// explicit P² (F); kernel 2B² (K and the copy K₀ kept for the residual); QR the column-major
     /// copy of the stacked k × l system (kl; with the right-hand-side column when B ≥ P), or, when
-    /// `HouseholderTriangle` streams it, one chunk of (k + 4096) k; SVD the copy (kl) plus an
+    /// `HouseholderTriangle` streams it, one chunk of (k + c) k (c = 2048 rows with `BlockedHouseholderQR`'s
+    /// own kernels, else 4096); SVD the copy (kl) plus an
     /// estimate 3k² of the SVD's workspace; CG a few vectors of P. `scalarByteCount` (4 or 8)
     /// decides whether QR streams.
     /// O(B + P) vectors are not counted.
@@ -57,8 +58,10 @@ extension FisherSolveRoute {
         case .leastSquaresQR:
             let (k, l) = Self.stackedShape(sampleCount: b, parameterCount: p)
             let columns = Int(k) + (b >= p ? 1 : 0)
-            if HouseholderTriangle.streams(rows: Int(l), columns: columns, scalarSize: scalarByteCount) {
-                return (columns + HouseholderTriangle.defaultChunkRows) * columns
+            let ownKernels = scalarByteCount == 4
+                ? BlockedHouseholderQR.usesOwnKernels(Float.self) : BlockedHouseholderQR.usesOwnKernels(Double.self)
+            if HouseholderTriangle.streams(rows: Int(l), columns: columns, scalarSize: scalarByteCount, ownKernels: ownKernels) {
+                return (columns + HouseholderTriangle.defaultChunkRows(ownKernels: ownKernels)) * columns
             }
             return Int(l) * columns
         case .leastSquaresSVD:

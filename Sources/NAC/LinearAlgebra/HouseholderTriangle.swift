@@ -19,25 +19,41 @@
 ///   at 12 000 × 256 (all with `geqrt`). Where `BlockedHouseholderQR` uses its kernels (AVX-512,
 ///   one BLAS thread), each later chunk is folded in by `factorTriangleOverRows`, which skips the
 ///   triangle's zeros; otherwise the stack is factorised as a dense matrix, refactorising the
-///   n × n triangle: 2n³ extra flops per chunk, n / chunkRows of the total (6 % at n = 256). With
-///   the own kernels, 4096 and 6144 rows per chunk still tied (3.18 µs per row at n = 256) and
-///   8192 was 5 % slower.
+///   n × n triangle: 2n³ extra flops per chunk, n / chunkRows of the total (6 % at n = 256).
+///
+/// With the own kernels the streaming form is also faster where S fits in the last-level cache,
+/// because a chunk's trailing columns are re-read from a smaller working set by every panel: in
+/// one run (float64, one thread, own kernels, medians of 21, whole against 2048-row chunks)
+/// 5964 × 256 (W1's stacked system at B = 256) 28.0 against 23.4 ms, 12 000 × 256 59.0 against
+/// 46.7 ms, 4200 × 256 18.9 against 17.3 ms, 5964 × 192 13.9 against 12.3 ms; in float32 5964 × 256
+/// 13.3 against 12.7 ms and 20 000 × 256 51.9 against 39.2 ms. Under 4 MiB it lost (float32
+/// 4200 × 64 0.93 against 1.06 ms, 8000 × 32 0.43 against 0.47 ms). Chunks of 256–768 rows were
+/// slower (per-chunk panel work, and 4 KiB-aliased leading dimensions at 256 and 768 rows), 1024
+/// about 2 % slower than 2048, and 2048, 3072 and 4096 tied at 84 752 × 256.
 ///
 /// R is unique up to the signs of its rows, so both forms satisfy RᵀR = SᵀS to rounding.
 enum HouseholderTriangle {
-    /// Rows per chunk of the streaming form: at n = 256 in float64, 4096 and 6144 rows tied and
-    /// 12 288 was 3 % slower; 512 was 30 % slower (the 2n³ per chunk dominates).
-    static let defaultChunkRows = 4096
+    /// Rows per chunk of the streaming form: 2048 with the own kernels (see above); 4096 with
+    /// `geqrt` and the dense fold, where at n = 256 in float64 4096 and 6144 rows tied, 12 288 was
+    /// 3 % slower and 512 30 % slower (the 2n³ per chunk dominates).
+    static func defaultChunkRows(ownKernels: Bool) -> Int { ownKernels ? 2048 : 4096 }
 
     /// The widest S streamed by default (measured faster up to 384 columns, slower at 512).
     static let maximumStreamingColumns = 384
 
-    /// Whether `factor` streams an m × n S by default: n ≤ 384, at least two chunks, and S larger
-    /// than the last-level cache (32 MiB when sysfs does not say), where the whole form's passes
-    /// over the trailing columns run at memory speed.
-    static func streams(rows m: Int, columns n: Int, scalarSize: Int, lastLevelCacheBytes: Int? = LastLevelCache.bytes) -> Bool {
-        n <= maximumStreamingColumns && m >= 2 * defaultChunkRows
-            && m * n * scalarSize > (lastLevelCacheBytes ?? 32 << 20)
+    /// The smallest S (in bytes) streamed by default with the own kernels.
+    static let minimumStreamingBytes = 4 << 20
+
+    /// Whether `factor` streams an m × n S by default: n ≤ 384, at least two chunks of
+    /// `defaultChunkRows(ownKernels:)`, and S of at least 4 MiB with the own kernels or, with
+    /// `geqrt`, larger than the last-level cache (32 MiB when sysfs does not say), where the whole
+    /// form's passes over the trailing columns run at memory speed.
+    static func streams(
+        rows m: Int, columns n: Int, scalarSize: Int, ownKernels: Bool, lastLevelCacheBytes: Int? = LastLevelCache.bytes
+    ) -> Bool {
+        guard n <= maximumStreamingColumns, m >= 2 * defaultChunkRows(ownKernels: ownKernels) else { return false }
+        let bytes = m * n * scalarSize
+        return ownKernels ? bytes >= minimumStreamingBytes : bytes > (lastLevelCacheBytes ?? 32 << 20)
     }
 
     /// R of the m × n matrix S whose rows `writeRows(range, destination, leadingDimension)` writes:
@@ -45,8 +61,9 @@ enum HouseholderTriangle {
     /// (column-major).
     ///
     /// - Parameters:
-    ///   - chunkRows: `nil` chooses by `streams(rows:columns:scalarSize:)` (streaming with
-    ///     `defaultChunkRows`); a number ≥ n forces the streaming form with chunks of that many rows.
+    ///   - chunkRows: `nil` chooses by `streams(rows:columns:scalarSize:ownKernels:)` (streaming
+    ///     with `defaultChunkRows(ownKernels:)`); a number ≥ n forces the streaming form with chunks
+    ///     of that many rows.
     ///   - ownKernels: whether to use `BlockedHouseholderQR`'s own recursion and the structured fold
     ///     (by default `BlockedHouseholderQR.usesOwnKernels`: AVX-512 and one BLAS thread) or LAPACK
     ///     `geqrt` and the dense fold (tests check both).
@@ -63,7 +80,8 @@ enum HouseholderTriangle {
         precondition(m >= 0 && n >= 0, "HouseholderTriangle.factor: S is \(m) × \(n)")
         var triangle = zeroedBuffer(Scalar.self, count: n * n)
         guard m > 0, n > 0 else { return triangle }
-        let chunk = chunkRows ?? (streams(rows: m, columns: n, scalarSize: MemoryLayout<Scalar>.stride) ? defaultChunkRows : m)
+        let chunk = chunkRows ?? (streams(rows: m, columns: n, scalarSize: MemoryLayout<Scalar>.stride, ownKernels: ownKernels)
+                                      ? defaultChunkRows(ownKernels: ownKernels) : m)
         precondition(chunk >= m || chunk >= n,
                      "HouseholderTriangle.factor: chunks of \(chunk) rows are fewer than the \(n) columns")
         if chunk >= m {

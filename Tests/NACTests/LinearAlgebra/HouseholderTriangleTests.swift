@@ -61,18 +61,35 @@ import Testing
 
     @Test func streamsLargeNarrowMatricesOnly() {
         let cache = 32 << 20
+        func streams(_ m: Int, _ n: Int, _ size: Int, own: Bool, cache: Int? = cache) -> Bool {
+            HouseholderTriangle.streams(rows: m, columns: n, scalarSize: size, ownKernels: own, lastLevelCacheBytes: cache)
+        }
+        #expect(HouseholderTriangle.defaultChunkRows(ownKernels: true) == 2048)
+        #expect(HouseholderTriangle.defaultChunkRows(ownKernels: false) == 4096)
+        // With the own kernels: from 4 MiB and two 2048-row chunks, at most 384 columns. W1's
+        // stacked system at B = 256 (5964 × 256): 12.2 MB in float64, 6.1 MB in float32.
+        #expect(streams(5964, 256, 8, own: true))
+        #expect(streams(5964, 256, 4, own: true))
+        #expect(streams(84752, 256, 4, own: true))
+        #expect(streams(4096, 128, 8, own: true))              // exactly 4 MiB, exactly two chunks
+        #expect(!streams(4095, 128, 8, own: true))             // fewer than two chunks
+        #expect(!streams(4096, 127, 8, own: true))             // under 4 MiB
+        #expect(!streams(4200, 64, 4, own: true))
+        #expect(!streams(84752, 385, 8, own: true))            // too wide
+        // The cache size does not matter with the own kernels.
+        #expect(streams(5964, 256, 8, own: true, cache: 1 << 30))
+        // With geqrt (dense fold, 2n³ per chunk): two 4096-row chunks and larger than the cache.
         // W3 at B = 256 (84 752 × 256): 173 MB in float64, 87 MB in float32.
-        #expect(HouseholderTriangle.streams(rows: 84752, columns: 256, scalarSize: 8, lastLevelCacheBytes: cache))
-        #expect(HouseholderTriangle.streams(rows: 84752, columns: 256, scalarSize: 4, lastLevelCacheBytes: cache))
-        #expect(HouseholderTriangle.streams(rows: 40000, columns: 384, scalarSize: 8, lastLevelCacheBytes: cache))
-        // Too wide (measured slower at 512 columns), fewer than two chunks, or cache-sized.
-        #expect(!HouseholderTriangle.streams(rows: 84752, columns: 512, scalarSize: 8, lastLevelCacheBytes: cache))
-        #expect(!HouseholderTriangle.streams(rows: 5964, columns: 256, scalarSize: 8, lastLevelCacheBytes: cache))
-        #expect(!HouseholderTriangle.streams(rows: 12000, columns: 256, scalarSize: 8, lastLevelCacheBytes: cache))
-        #expect(HouseholderTriangle.streams(rows: 12000, columns: 256, scalarSize: 8, lastLevelCacheBytes: 16 << 20))
+        #expect(streams(84752, 256, 8, own: false))
+        #expect(streams(84752, 256, 4, own: false))
+        #expect(streams(40000, 384, 8, own: false))
+        #expect(!streams(84752, 512, 8, own: false))
+        #expect(!streams(5964, 256, 8, own: false))
+        #expect(!streams(12000, 256, 8, own: false))
+        #expect(streams(12000, 256, 8, own: false, cache: 16 << 20))
         // Unknown cache: 32 MiB.
-        #expect(!HouseholderTriangle.streams(rows: 16384, columns: 256, scalarSize: 8, lastLevelCacheBytes: nil))
-        #expect(HouseholderTriangle.streams(rows: 16500, columns: 256, scalarSize: 8, lastLevelCacheBytes: nil))
+        #expect(!streams(16384, 256, 8, own: false, cache: nil))
+        #expect(streams(16500, 256, 8, own: false, cache: nil))
     }
 }
 

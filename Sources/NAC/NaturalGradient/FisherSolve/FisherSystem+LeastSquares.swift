@@ -40,9 +40,10 @@ extension FisherSystem {
     ///   (Paige 1973; Higham, *Accuracy and Stability of Numerical Algorithms*, ch. 21) — whereas the
     ///   normal equations (the kernel route) give κ₂(S)² ε.
     ///
-    /// So S need not be kept: when it is larger than the last-level cache and has at most 384
-    /// columns it is streamed through an in-cache buffer in chunks of 4096 rows, without ever
-    /// being stored (on W3's shape at B = 256 in float64: 332 against 417 ms for the factor, and
+    /// So S need not be kept: when it has at most 384 columns and (with `BlockedHouseholderQR`'s
+    /// own kernels) at least 4 MiB and 4096 rows, it is streamed through a buffer of 2048-row
+    /// chunks, without ever being stored (`HouseholderTriangle`; in one run, float64, one thread:
+    /// W1 at B = 256 28.6 against 32.2 ms by QR, W3 at B = 256 416 against 541 ms, with
     /// (P + B) · B scalars fewer). Otherwise one column-major copy of S (or [S b]) is factorised
     /// by blocked Householder QR with recursive panels (`BlockedHouseholderQR`: `geqrt`'s algorithm,
     /// 1.3–2× faster than `geqrf` here, with its long inner products in a C kernel under AVX-512).
@@ -246,7 +247,8 @@ extension FisherSystem {
         // The form through Q needs the reflectors of the whole stacked system; the form from R alone
         // is taken when S streams and when the damping rows are folded in (`stackedTriangle`).
         let fromTriangle = chunkRows != nil
-            || HouseholderTriangle.streams(rows: m, columns: n, scalarSize: MemoryLayout<Scalar>.stride)
+            || HouseholderTriangle.streams(rows: m, columns: n, scalarSize: MemoryLayout<Scalar>.stride,
+                                           ownKernels: BlockedHouseholderQR.usesOwnKernels(Scalar.self))
             || (damping > 0 && (foldsDamping ?? (n >= Self.dampingFoldMinimumColumns)))
         return fromTriangle
             ? try solveWideBySVDOfTriangle(system, cutoff: cutoff, chunkRows: chunkRows, foldsDamping: foldsDamping)
