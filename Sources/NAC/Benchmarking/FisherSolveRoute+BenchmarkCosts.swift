@@ -51,6 +51,15 @@ extension FisherSolveRoute {
     /// decides whether QR streams.
     /// O(B + P) vectors are not counted.
     public func workingScalarCount(sampleCount: Int, parameterCount: Int, scalarByteCount: Int = 8) -> Int {
+        let ownKernels = scalarByteCount == 4
+            ? BlockedHouseholderQR.usesOwnKernels(Float.self) : BlockedHouseholderQR.usesOwnKernels(Double.self)
+        return workingScalarCount(sampleCount: sampleCount, parameterCount: parameterCount, scalarByteCount: scalarByteCount,
+                                  ownKernels: ownKernels)
+    }
+
+    /// `workingScalarCount(sampleCount:parameterCount:scalarByteCount:)` with the QR's kernels given
+    /// (`BlockedHouseholderQR.usesOwnKernels`), which decide how QR streams.
+    func workingScalarCount(sampleCount: Int, parameterCount: Int, scalarByteCount: Int, ownKernels: Bool) -> Int {
         let b = sampleCount, p = parameterCount
         switch self {
         case .explicitFisher: return p * p
@@ -58,8 +67,6 @@ extension FisherSolveRoute {
         case .leastSquaresQR:
             let (k, l) = Self.stackedShape(sampleCount: b, parameterCount: p)
             let columns = Int(k) + (b >= p ? 1 : 0)
-            let ownKernels = scalarByteCount == 4
-                ? BlockedHouseholderQR.usesOwnKernels(Float.self) : BlockedHouseholderQR.usesOwnKernels(Double.self)
             if HouseholderTriangle.streams(rows: Int(l), columns: columns, scalarSize: scalarByteCount, ownKernels: ownKernels) {
                 return (columns + HouseholderTriangle.defaultChunkRows(ownKernels: ownKernels)) * columns
             }

@@ -122,9 +122,17 @@ import RealModule
         #expect(FisherSolveRoute.leastSquaresQR.workingScalarCount(sampleCount: 10, parameterCount: 20) == 300)
         // Tall: the right-hand side is a column of the copy, 40 × 11.
         #expect(FisherSolveRoute.leastSquaresQR.workingScalarCount(sampleCount: 30, parameterCount: 10) == 440)
-        // W3 at B = 256 (84 752 × 256, 173 MB in float64) streams: one chunk of (256 + 4096) × 256.
-        #expect(FisherSolveRoute.leastSquaresQR.workingScalarCount(sampleCount: 256, parameterCount: 84496,
-                                                                   scalarByteCount: 8) == 4352 * 256)
+        // W3 at B = 256 (84 752 × 256, 173 MB in float64) streams: one chunk of (256 + c) × 256,
+        // c = 2048 rows with the QR's own kernels (AVX-512, one BLAS thread), 4096 with geqrt.
+        func qr(_ b: Int, _ p: Int, own: Bool) -> Int {
+            FisherSolveRoute.leastSquaresQR.workingScalarCount(sampleCount: b, parameterCount: p, scalarByteCount: 8,
+                                                               ownKernels: own)
+        }
+        #expect(qr(256, 84496, own: true) == (256 + 2048) * 256)
+        #expect(qr(256, 84496, own: false) == (256 + 4096) * 256)
+        // W1 at B = 256 (5964 × 256, 12 MB) streams with the own kernels only.
+        #expect(qr(256, 5708, own: true) == (256 + 2048) * 256)
+        #expect(qr(256, 5708, own: false) == 5964 * 256)
         #expect(FisherSolveRoute.leastSquaresSVD.workingScalarCount(sampleCount: 10, parameterCount: 20) == 600)
     }
 
