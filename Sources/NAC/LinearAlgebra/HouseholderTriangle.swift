@@ -21,12 +21,14 @@
 ///   triangle's zeros; otherwise the stack is factorised as a dense matrix, refactorising the
 ///   n × n triangle: 2n³ extra flops per chunk, n / chunkRows of the total (6 % at n = 256).
 ///
-/// With the own kernels the streaming form is also faster where S fits in the last-level cache,
-/// because a chunk's trailing columns are re-read from a smaller working set by every panel: in
-/// one run (float64, one thread, own kernels, medians of 21, whole against 2048-row chunks)
-/// 5964 × 256 (W1's stacked system at B = 256) 28.0 against 23.4 ms, 12 000 × 256 59.0 against
-/// 46.7 ms, 4200 × 256 18.9 against 17.3 ms, 5964 × 192 13.9 against 12.3 ms; in float32 5964 × 256
-/// 13.3 against 12.7 ms and 20 000 × 256 51.9 against 39.2 ms. Under 4 MiB it lost (float32
+/// With the own kernels the streaming form is also faster where S fits in the last-level cache
+/// (the cause was not isolated: every panel then re-reads a smaller trailing block; padding the
+/// chunks' leading dimension by 8 rows changed nothing). In one run (float64, one thread, own
+/// kernels, medians of 21, whole against 2048-row chunks): 5964 × 256 (W1's stacked system at
+/// B = 256) 28.0 against 23.4 ms, 12 000 × 256 59.0 against 46.7 ms, 4200 × 256 18.9 against
+/// 17.3 ms, 5964 × 192 13.9 against 12.3 ms, 6000 × 384 57.9 against 46.2 ms, 20 000 × 256 76.8
+/// against 75.3 ms; in float32 5964 × 256 13.3 against 12.7 ms and 20 000 × 256 51.9 against
+/// 39.2 ms. At 227 columns (4322 and 8418 rows) the two tied. Under 4 MiB it lost (float32
 /// 4200 × 64 0.93 against 1.06 ms, 8000 × 32 0.43 against 0.47 ms). Chunks of 256–768 rows were
 /// slower (per-chunk panel work, and 4 KiB-aliased leading dimensions at 256 and 768 rows), 1024
 /// about 2 % slower than 2048, and 2048, 3072 and 4096 tied at 84 752 × 256.
