@@ -28,8 +28,9 @@
 /// B = 256) 28.0 against 23.4 ms, 12 000 × 256 59.0 against 46.7 ms, 4200 × 256 18.9 against
 /// 17.3 ms, 5964 × 192 13.9 against 12.3 ms, 6000 × 384 57.9 against 46.2 ms, 20 000 × 256 76.8
 /// against 75.3 ms; in float32 5964 × 256 13.3 against 12.7 ms and 20 000 × 256 51.9 against
-/// 39.2 ms. At 227 columns (4322 and 8418 rows) the two tied. Under 4 MiB it lost (float32
-/// 4200 × 64 0.93 against 1.06 ms, 8000 × 32 0.43 against 0.47 ms). Chunks of 256–768 rows were
+/// 39.2 ms. At 227 columns (4322 and 8418 rows) the two tied. Under 4 MiB it lost in float32
+/// (4200 × 64 0.93 against 1.06 ms, 8000 × 32 0.43 against 0.47 ms) and gained little in float64
+/// (4200 × 64 2.14 against 1.95 ms, 8000 × 32 a tie). Chunks of 256–768 rows were
 /// slower (per-chunk panel work, and 4 KiB-aliased leading dimensions at 256 and 768 rows), 1024
 /// about 2 % slower than 2048, and 2048, 3072 and 4096 tied at 84 752 × 256.
 ///
