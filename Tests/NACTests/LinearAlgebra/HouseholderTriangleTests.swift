@@ -16,7 +16,34 @@ import Testing
         }
     }
 
-    func checkTriangle(m: Int, n: Int, chunkRows: Int?, ownKernels: Bool) {
+    /// The default decision at the smallest streamed size: 4096 × 128 in float64 (4 MiB, two
+    /// chunks of 2048 rows) streams with the own kernels and is factorised whole with `geqrt`; one
+    /// row fewer is whole with both. Each gives RᵀR = SᵀS (both Grams by BLAS; the plain-loop
+    /// Cholesky of the other tests is too slow at this size in debug builds).
+    @Test(arguments: [(4096, true, 2), (4096, false, 1), (4095, true, 1)] as [(Int, Bool, Int)])
+    func defaultFormAtTheSmallestStreamedSize(m: Int, ownKernels: Bool, expectedChunks: Int) {
+        let n = 128
+        let s = randomMatrix(m, n, seed: 77, as: Double.self)
+        var ranges: [Range<Int>] = []
+        let r: [Double] = HouseholderTriangle.factor(rows: m, columns: n, chunkRows: nil, ownKernels: ownKernels) { range, destination, leading in
+            ranges.append(range)
+            s.withUnsafeBufferPointer { ps in
+                for i in range { for j in 0..<n { destination[j * leading + i - range.lowerBound] = ps[i * n + j] } }
+            }
+        }
+        #expect(ranges.count == expectedChunks)
+        #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == m)
+        // R is column-major n × n, i.e. Rᵀ read row-major: RᵀR = (Rᵀ)(Rᵀ)ᵀ.
+        let rTransposed = Matrix(rows: n, columns: n, elements: r)
+        let gramOfR = rTransposed * rTransposed.transposed()
+        let gramOfS = s.transposed() * s
+        var worst = 0.0, largest = 0.0
+        for (a, b) in zip(gramOfR.elements, gramOfS.elements) { worst = max(worst, abs(a - b)); largest = max(largest, abs(b)) }
+        // Backward-stable QR: ‖RᵀR − SᵀS‖ ≲ c m ε ‖S‖²; measured below 1e-15 relative.
+        #expect(worst / largest < 1e-13, "max |RᵀR − SᵀS| / max |SᵀS| = \(worst / largest)")
+    }
+
+    func checkTriangle(m: Int, n: Int, chunkRows: Int?, ownKernels: Bool, expectedChunks: Int? = nil) {
         let s = randomMatrix(m, n, seed: UInt64(100 + m + n), as: Double.self)
         var ranges: [Range<Int>] = []
         let r: [Double] = HouseholderTriangle.factor(rows: m, columns: n, chunkRows: chunkRows, ownKernels: ownKernels) { range, destination, leading in
@@ -26,7 +53,7 @@ import Testing
         // The row source was asked for every row once, in order, in chunks of the requested size.
         #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == m)
         #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
-        #expect(ranges.count == (chunkRows.map { (m + $0 - 1) / $0 } ?? 1))
+        #expect(ranges.count == (expectedChunks ?? chunkRows.map { (m + $0 - 1) / $0 } ?? 1))
 
         let expected = choleskyOfGram(s)
         var worst = 0.0
