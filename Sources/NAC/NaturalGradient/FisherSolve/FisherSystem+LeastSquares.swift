@@ -8,7 +8,8 @@ public enum LeastSquaresMethod<Scalar: NACScalar>: Sendable, Equatable {
     /// `relativeCutoff · σ₁` (default max(m, n) · ε; it must lie in [0, 1)) are dropped, which
     /// makes it the pseudo-inverse solution when λ = 0 and Ψ_ω is rank deficient. The singular
     /// values come first (`HouseholderBidiagonalization`, without vectors); only when one is
-    /// dropped are the SVD's vectors needed (`gelsd`, or `gesdd` when the system streams).
+    /// dropped are the SVD's vectors needed (`gelsd`, or `gesdd` when the system streams or its
+    /// damping rows are folded).
     case svd(relativeCutoff: Scalar? = nil)
 }
 
@@ -58,9 +59,9 @@ extension FisherSystem {
     /// values are computed alone first (`HouseholderBidiagonalization`: our bidiagonalisation,
     /// 8n³/3 flops in one pass over the trailing matrix per step where LAPACK `gebrd` makes two,
     /// then dqds; on random triangles 2.3 ms at n = 256 and 124 ms at 1024 in float64, against 4.2
-    /// and 186 ms for `gesdd` without vectors). When none is below the cut-off, R⁺ = R⁻¹ and these are triangular solves with R, as in the QR route;
-    /// otherwise R⁺ comes from the SVD with vectors (`gelsd`, or `gesdd` when S streams), which
-    /// computes the values again.
+    /// and 186 ms for `gesdd` without vectors). When none is below the cut-off, R⁺ = R⁻¹ and these
+    /// are triangular solves with R, as in the QR route; otherwise R⁺ comes from the SVD with
+    /// vectors (`gelsd`, or `gesdd` in the form from R alone), which computes the values again.
     ///
     /// - Returns: w; with `.svd`, `effectiveRank` (of the stacked system: of Ψ_ω itself when
     ///   λ = 0), the singular values and `conditionEstimate` = (σ₁/σ_r)², κ₂ of the system's
@@ -169,6 +170,13 @@ extension FisherSystem {
     /// 68.4 + 3.6 ms at 512, 330 against 277 + 24 ms at 1024.
     static var dampingFoldMinimumColumns: Int { 512 }
 
+    /// Whether `stackedTriangle` folds the damping rows of a system with `columns` columns: only
+    /// with λ > 0 (no damping rows otherwise), as `requested`, or by default from
+    /// `dampingFoldMinimumColumns` on.
+    func foldsDampingRows(columns: Int, requested: Bool?) -> Bool {
+        damping > 0 && (requested ?? (columns >= Self.dampingFoldMinimumColumns))
+    }
+
     /// R of the stacked system S (of [S  b] when `augmented`): columns × columns, column-major with
     /// leading dimension `columns`, zero below the diagonal (as `HouseholderTriangle.factor`).
     ///
@@ -183,7 +191,7 @@ extension FisherSystem {
         let n = system.n, columns = n + (augmented ? 1 : 0)
         let scoreRows = system.tall ? system.active.count : parameterCount
         let dampingRows = system.m - scoreRows
-        let folds = dampingRows > 0 && (foldsDamping ?? (columns >= Self.dampingFoldMinimumColumns))
+        let folds = foldsDampingRows(columns: columns, requested: foldsDamping)
         var triangle: [Scalar] = HouseholderTriangle.factor(rows: folds ? scoreRows : system.m, columns: columns,
                                                             chunkRows: chunkRows) {
             range, destination, leading in
@@ -249,7 +257,7 @@ extension FisherSystem {
         let fromTriangle = chunkRows != nil
             || HouseholderTriangle.streams(rows: m, columns: n, scalarSize: MemoryLayout<Scalar>.stride,
                                            ownKernels: BlockedHouseholderQR.usesOwnKernels(Scalar.self))
-            || (damping > 0 && (foldsDamping ?? (n >= Self.dampingFoldMinimumColumns)))
+            || foldsDampingRows(columns: n, requested: foldsDamping)
         return fromTriangle
             ? try solveWideBySVDOfTriangle(system, cutoff: cutoff, chunkRows: chunkRows, foldsDamping: foldsDamping)
             : try solveWideBySVDThroughQ(system, cutoff: cutoff)
