@@ -29,6 +29,50 @@ final class JacobianFactorSink<Scalar: NACScalar> {
     }
 }
 
+extension JacobianFactorSink {
+    /// Writes the recorded per-sample adjoints as whole Jacobian rows (`rows` × `parameterCount`,
+    /// row stride `rowStride`): each dense factor's outer products and each other parameter's
+    /// block in its columns, zeros where no parameter contribution reached — every column of every
+    /// row, one row at a time (`NACScalar.writeJacobianRows`). A parameter recorded more than once
+    /// (used several times per sample) makes blocks overlap: the rows are then zeroed and every
+    /// term added, as `FactoredJacobian.jacobian()` does. Ordinary stores: for Jacobians that fit
+    /// in the cache.
+    /// - Complexity: rows · parameterCount writes.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
+    func writeRows(rows: Int, parameterCount: Int, into target: UnsafeMutablePointer<Scalar>, rowStride: Int) {
+        var segments = denseFactors.map {
+            JacobianRowSegment(offset: $0.slice.offset, outer: UnsafePointer($0.signal.base), rows: $0.slice.rows,
+                               uRowStride: $0.slice.rows, UnsafePointer($0.input.base), columns: $0.slice.columns,
+                               vRowStride: $0.inputRowStride)
+        }
+        for (_, entry) in explicitBlocks {
+            segments.append(JacobianRowSegment(offset: entry.slice.offset, copy: UnsafePointer(entry.block.base),
+                                               count: entry.slice.count, rowStride: entry.slice.count))
+        }
+        segments.sort { $0.offset < $1.offset }
+        let overlapping = zip(segments, segments.dropFirst()).contains { $0.offset + $0.width > $1.offset }
+        if !overlapping {
+            segments.withUnsafeBufferPointer { ps in
+                Scalar.writeJacobianRows(rows: rows, columns: parameterCount, segments: ps, into: target,
+                                         rowStride: rowStride, vectorExtensions: true)
+            }
+        } else {
+            for b in 0..<rows { Scalar.fill(target + b * rowStride, count: parameterCount, with: 0) }
+            for s in segments {
+                if s.n == 0 {
+                    Scalar.copy(StridedOperand(s.u, rowStride: s.uRowStride), rows: rows, columns: s.m, alpha: 1,
+                                accumulate: true, into: target + s.offset, outRowStride: rowStride)
+                } else {
+                    Scalar.outerProductRows(rows: rows, m: s.m, n: s.n, alpha: 1, u: s.u, uRowStride: s.uRowStride,
+                                            v: s.v, vRowStride: s.vRowStride, accumulate: true, streaming: false,
+                                            into: target + s.offset, dstRowStride: rowStride)
+                }
+            }
+        }
+        withExtendedLifetime(self) {}
+    }
+}
+
 /// The per-sample Jacobian J (B × P, J[b, p] = ∂out_b/∂θ_p) kept **factored**, as the reverse pass
 /// produces it, instead of written out:
 ///

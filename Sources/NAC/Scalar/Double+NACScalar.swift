@@ -271,6 +271,17 @@ extension Double: NACScalar {
         nac_few_rows_product_f64(k, m, n, c, a, aRowStride, out)
     }
 
+    public static func writeJacobianRows(
+        rows: Int, columns: Int, segments: UnsafeBufferPointer<JacobianRowSegment<Double>>,
+        into dst: UnsafeMutablePointer<Double>, rowStride: Int, vectorExtensions: Bool
+    ) {
+        let converted = segments.map {
+            nac_jacobian_segment_f64(offset: $0.offset, m: $0.m, n: $0.n, u: $0.u, u_stride: $0.uRowStride,
+                                    v: $0.v, v_stride: $0.vRowStride)
+        }
+        nac_jacobian_rows_f64_variant(vectorExtensions ? 1 : 0, rows, columns, converted, converted.count, dst, rowStride)
+    }
+
     public static func outerProductRows(
         rows: Int, m: Int, n: Int, alpha: Double,
         u: UnsafePointer<Double>, uRowStride: Int, v: UnsafePointer<Double>, vRowStride: Int,

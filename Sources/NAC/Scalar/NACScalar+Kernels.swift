@@ -314,6 +314,40 @@ extension NACScalar {
         }
     }
 
+    /// Whole Jacobian rows in order (see the requirement); `Float` and `Double` run a C kernel.
+    public static func writeJacobianRows(
+        rows: Int, columns: Int, segments: UnsafeBufferPointer<JacobianRowSegment<Self>>,
+        into dst: UnsafeMutablePointer<Self>, rowStride: Int, vectorExtensions: Bool
+    ) {
+        genericWriteJacobianRows(rows: rows, columns: columns, segments: segments, into: dst, rowStride: rowStride)
+    }
+
+    /// The default `writeJacobianRows` in Swift (also for tests of types with a C kernel).
+    static func genericWriteJacobianRows(
+        rows: Int, columns: Int, segments: UnsafeBufferPointer<JacobianRowSegment<Self>>,
+        into dst: UnsafeMutablePointer<Self>, rowStride: Int
+    ) {
+        for b in 0..<rows {
+            let d = dst + b * rowStride
+            var position = 0
+            for s in segments {
+                if s.offset > position { (d + position).update(repeating: 0, count: s.offset - position) }
+                let ub = s.u + b * s.uRowStride, out = d + s.offset
+                if s.n == 0 {
+                    out.update(from: ub, count: s.m)
+                } else {
+                    let vb = s.v + b * s.vRowStride
+                    for o in 0..<s.m {
+                        let a = ub[o], row = out + o * s.n
+                        for i in 0..<s.n { row[i] = a * vb[i] }
+                    }
+                }
+                position = s.offset + s.width
+            }
+            if columns > position { (d + position).update(repeating: 0, count: columns - position) }
+        }
+    }
+
     /// The largest |x| over `count` elements, or NaN if any element is NaN.
     public static func maximumMagnitude(_ x: UnsafePointer<Self>, count: Int) -> Self {
         var m: Self = 0

@@ -294,6 +294,17 @@ where RawSignificand: FixedWidthInteger {
         u: UnsafePointer<Self>, uRowStride: Int, v: UnsafePointer<Self>, vRowStride: Int,
         accumulate: Bool, streaming: Bool, into dst: UnsafeMutablePointer<Self>, dstRowStride: Int)
 
+    /// Whole per-sample Jacobian rows, one after another: row b (b < `rows`, `columns` wide, rows
+    /// `rowStride` apart) gets every segment's block (sorted by offset, not overlapping, inside the
+    /// row) and zeros in the columns none covers, before row b + 1 is touched — each cache line is
+    /// filled while it is in L1 (C kernel, see CNACKernels.h). Ordinary stores: for destinations
+    /// that fit in the cache. `vectorExtensions: false` runs the plain loops (tests); `true` the
+    /// AVX2 version where the CPU has it.
+    /// - Complexity: rows · columns writes, one multiply per outer-product element.
+    static func writeJacobianRows(
+        rows: Int, columns: Int, segments: UnsafeBufferPointer<JacobianRowSegment<Self>>,
+        into dst: UnsafeMutablePointer<Self>, rowStride: Int, vectorExtensions: Bool)
+
     /// out (k × n) ← C (k × m) A (m × n) for a few rows k (say ≤ 8), A with row stride
     /// `aRowStride`, C and out row-major and not overlapping A: A is read once (C kernel, see
     /// CNACKernels.h), where gemm packs A first and streams it 2–3 times for such shapes (measured

@@ -169,6 +169,17 @@ import Testing
 
     /// Chunks of 1, 2, B and more than B rows give the whole-batch J; streaming accumulates the
     /// whole JᵀJ. Per-sample side data (gather indices, a constant batch) is sliced by tape.rows.
+    /// Rows are written whole below the streaming threshold (16 MiB on this project's VMs, at
+    /// least 4 MiB anywhere), block by block with streaming stores from it on.
+    @Test func wholeRowsBelowTheStreamingThreshold() {
+        typealias F = DifferentiableFunction<Double>
+        let threshold = jacobianStreamingThresholdBytes
+        #expect(threshold >= 4 << 20)
+        #expect(F.writesWholeRows(jacobianBytes: threshold - 1))
+        #expect(!F.writesWholeRows(jacobianBytes: threshold))
+        #expect(F.writesWholeRows(jacobianBytes: 0))
+    }
+
     @Test(arguments: [1, 3, 7])
     func chunksEqualTheWholeBatch(_ batch: Int) throws {
         var params = ParameterBuilder(seed: 940)

@@ -59,7 +59,8 @@ import Testing
 
 /// A Jacobian large enough (beyond `jacobianStreamingThresholdBytes`, 16 MiB here) to take
 /// the streaming-store path equals the same Jacobian computed in small chunks of its own
-/// (plain stores), and the same again written by two threads (each streaming its half).
+/// (plain stores, written whole rows at a time: `writesWholeRows`), and the same again written
+/// by two threads (each streaming its half); then whole rows asked for at that size.
 @Suite struct StreamingJacobianTests {
     @Test func largeBatchStreamingEqualsSmallChunks() throws {
         let f: DifferentiableFunction<Double> = TestFunctions.gaussianLogLikelihood([(17, 64), (64, 64), (64, 6)])
@@ -71,6 +72,7 @@ import Testing
         let obs = Matrix<Double>.randomNormal(rows: b, columns: 17, seed: 4)
         let act = Matrix<Double>.randomNormal(rows: b, columns: 6, seed: 5)
         var streamed = Matrix<Double>(rows: b, columns: f.parameterCount, repeating: .nan)
+        #expect(!DifferentiableFunction<Double>.writesWholeRows(jacobianBytes: b * rowBytes))
         try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &streamed, threadCount: 1)
         // Plain stores: chunks of 32 rows, each written into a buffer of its own.
         var chunked = Matrix<Double>(rows: b, columns: f.parameterCount, repeating: .nan)
@@ -87,5 +89,12 @@ import Testing
         var streamedChunks = Matrix<Double>(rows: b, columns: f.parameterCount, repeating: .nan)
         try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &streamedChunks, chunkSize: 32, threadCount: 1)
         #expect(streamedChunks.isApproximatelyEqual(to: chunked, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
+        // Whole rows asked for, on one and two threads.
+        for threads in [1, 2] {
+            var whole = Matrix<Double>(rows: b, columns: f.parameterCount, repeating: .nan)
+            try f.perSampleJacobian(at: theta, inputs: [obs, act], into: &whole, chunkSize: nil, threadCount: threads,
+                                    wholeRows: true)
+            #expect(whole.isApproximatelyEqual(to: chunked, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
+        }
     }
 }

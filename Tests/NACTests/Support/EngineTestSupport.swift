@@ -457,6 +457,20 @@ enum EngineModes {
             let fresh = try f.perSampleJacobian(at: c.theta, inputs: c.inputs)
             expectClose(fresh.jacobian, j, within: ref, "\(name): J in a new matrix", sourceLocation: sourceLocation)
 
+            // Both ways of writing the rows (whole rows after the pass, or each parameter block as
+            // the pass reaches it; `writesWholeRows` picks one by size), over a NaN-filled buffer.
+            for wholeRows in [false, true] {
+                var jw = Matrix<Double>(rows: b, columns: p, repeating: .nan)
+                let vw = try f.perSampleJacobian(at: c.theta, inputs: c.inputs, into: &jw, chunkSize: nil,
+                                                 threadCount: nil, wholeRows: wholeRows)
+                #expect(jw.isFinite, "\(name): J (whole rows: \(wholeRows)) has non-finite entries",
+                        sourceLocation: sourceLocation)
+                expectClose(jw, j, within: ref, "\(name): J written with whole rows: \(wholeRows)",
+                            sourceLocation: sourceLocation)
+                expectClose(vw, values, within: ref, "\(name): values with whole rows: \(wholeRows)",
+                            sourceLocation: sourceLocation)
+            }
+
             // Chunks of 2 rows here (every chunk size, 1, 2, B, > B, in PerSampleModeTests).
             for chunk in [2] {
                 var jc = Matrix<Double>(rows: b, columns: p, repeating: .nan)
