@@ -44,15 +44,7 @@ extension DifferentiableFunction {
         let carries = tangentTarget != nil
         let wholeBytes = jacobianBytes ?? tape.batchSize * parameterCount * MemoryLayout<Scalar>.stride
         if !carries, wholeRows ?? Self.writesWholeRows(jacobianBytes: wholeBytes) {
-            let sink = JacobianFactorSink<Scalar>()
-            let context = ReverseContext(tape: tape, mode: .perSample, carriesTangents: false, target: nil,
-                                         tangentTarget: nil, targetRowStride: rowStride, factorSink: sink)
-            if tape.nodes[out.index].needsAdjoint {
-                let seed = Block<Scalar>(uninitializedRows: tape.batchSize, columns: 1)
-                Scalar.fill(seed.base, count: tape.batchSize, with: 1)
-                context.run(output: out.index, seed: seed, seedTangent: nil)
-            }
-            sink.writeRows(rows: tape.batchSize, parameterCount: parameterCount, into: target, rowStride: rowStride)
+            factoredReverse(r).writeRows(rows: tape.batchSize, parameterCount: parameterCount, into: target, rowStride: rowStride)
             return
         }
         let context = ReverseContext(tape: tape, mode: .perSample, carriesTangents: carries, target: target,

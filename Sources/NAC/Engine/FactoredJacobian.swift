@@ -254,6 +254,16 @@ extension DifferentiableFunction {
         let b = batchSize(of: inputs)
         let r = record(theta, inputs: inputs, rows: 0..<b)
         try validatePerSample(r)
+        let sink = factoredReverse(r)
+        let value = r.tape.nodes[r.output.index].value
+        let values = Matrix(rows: b, columns: 1, elements: Array(UnsafeBufferPointer(start: value.base, count: value.count)))
+        return (values, FactoredJacobian(sampleCount: b, parameterCount: parameterCount, sink: sink))
+    }
+
+    /// The per-sample reverse pass of one (validated) recording with every parameter adjoint
+    /// recorded in a `JacobianFactorSink` (dense factors, other blocks) instead of written.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
+    func factoredReverse(_ r: Recording) -> JacobianFactorSink<Scalar> {
         let tape = r.tape, out = r.output
         let sink = JacobianFactorSink<Scalar>()
         let context = ReverseContext(tape: tape, mode: .perSample, carriesTangents: false, target: nil,
@@ -263,8 +273,6 @@ extension DifferentiableFunction {
             Scalar.fill(seed.base, count: tape.batchSize, with: 1)
             context.run(output: out.index, seed: seed, seedTangent: nil)
         }
-        let value = tape.nodes[out.index].value
-        let values = Matrix(rows: b, columns: 1, elements: Array(UnsafeBufferPointer(start: value.base, count: value.count)))
-        return (values, FactoredJacobian(sampleCount: b, parameterCount: parameterCount, sink: sink))
+        return sink
     }
 }
