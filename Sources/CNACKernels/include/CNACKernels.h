@@ -24,15 +24,15 @@ void nac_outer_product_rows_f32(ptrdiff_t rows, ptrdiff_t m, ptrdiff_t n, float 
                                 int accumulate, int streaming, float *dst, ptrdiff_t dst_stride);
 
 // 2. tanh: y[i] = tanh(x[i]) and, when d1 is not NULL, d1[i] = 1 − y[i]², for count elements (x and
-// y may alias). Vectorised; AVX2 + FMA when the CPU has them (checked once), SSE2 otherwise; a
-// few ulp from the correctly rounded result, NaN and ±0 preserved (see Tanh.c).
+// y may alias). Vectorised; AVX-512 or AVX2 + FMA when the CPU has them (checked once), SSE2
+// otherwise; a few ulp from the correctly rounded result, NaN and ±0 preserved (see Tanh.c).
 void nac_tanh_f64(ptrdiff_t count, const double *x, double *y, double *d1);
 void nac_tanh_f32(ptrdiff_t count, const float *x, float *y, float *d1);
-// 1 if the tanh kernels run the AVX2 + FMA version on this CPU.
-int nac_tanh_uses_avx2(void);
-// For tests: the baseline version (avx2 == 0) or the AVX2 + FMA one (when the CPU has them).
-void nac_tanh_f64_variant(int avx2, ptrdiff_t count, const double *x, double *y, double *d1);
-void nac_tanh_f32_variant(int avx2, ptrdiff_t count, const float *x, float *y, float *d1);
+// The version the tanh kernels run on this CPU: 2 (AVX-512), 1 (AVX2 + FMA) or 0 (baseline).
+int nac_tanh_vector_level(void);
+// For tests: the version of that level (0, 1, 2), or the best this CPU has below it.
+void nac_tanh_f64_variant(int level, ptrdiff_t count, const double *x, double *y, double *d1);
+void nac_tanh_f32_variant(int level, ptrdiff_t count, const float *x, float *y, float *d1);
 
 // 3. A few rows times a tall matrix, reading it once: out (k × n) = C (k × m) · A (m × n), C
 // row-major k × m, A with row stride a_row_stride, out row-major k × n (overwritten; it must not

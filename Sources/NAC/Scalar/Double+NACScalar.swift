@@ -62,13 +62,13 @@ extension Double: NACScalar {
         nac_tanh_f64(count, x, y, d1)
     }
 
-    /// `hyperbolicTangent` through a chosen version of the C kernel (tests): the baseline one, or
-    /// AVX2 + FMA when `vectorExtensions` and the CPU has them.
+    /// `hyperbolicTangent` through a chosen version of the C kernel (tests): `level` 0 the
+    /// baseline one, 1 AVX2 + FMA, 2 AVX-512 (or the best the CPU has below the level asked for).
     static func hyperbolicTangent(
-        vectorExtensions: Bool, _ x: UnsafePointer<Double>, count: Int, value y: UnsafeMutablePointer<Double>,
+        level: Int, _ x: UnsafePointer<Double>, count: Int, value y: UnsafeMutablePointer<Double>,
         derivative d1: UnsafeMutablePointer<Double>?
     ) {
-        nac_tanh_f64_variant(vectorExtensions ? 1 : 0, count, x, y, d1)
+        nac_tanh_f64_variant(Int32(level), count, x, y, d1)
     }
 
     /// `fewRowsProduct` through a chosen version of the C kernel (tests): the baseline one, or
@@ -80,8 +80,8 @@ extension Double: NACScalar {
         nac_few_rows_product_f64_variant(vectorExtensions ? 1 : 0, k, m, n, c, a, aRowStride, out)
     }
 
-    /// Whether the tanh kernel runs its AVX2 + FMA version on this CPU.
-    static var hyperbolicTangentUsesVectorExtensions: Bool { nac_tanh_uses_avx2() != 0 }
+    /// The version of the tanh kernel this CPU runs: 2 (AVX-512), 1 (AVX2 + FMA) or 0 (baseline).
+    static var hyperbolicTangentLevel: Int { Int(nac_tanh_vector_level()) }
 
     public static func trsm(
         _ side: Side, _ triangle: Triangle, _ transA: Transpose, unitDiagonal: Bool, m: Int, n: Int,

@@ -87,25 +87,34 @@ import Testing
         }
     }
 
-    @Test(arguments: [false, true])
-    func doubleKernelAgreesWithLibm(vectorExtensions: Bool) {
-        Self.check(Double.self, variant: { Double.hyperbolicTangent(vectorExtensions: vectorExtensions, $0, count: $1, value: $2, derivative: $3) },
-                   label: "float64 \(vectorExtensions && Double.hyperbolicTangentUsesVectorExtensions ? "AVX2+FMA" : "baseline")")
+    static let levelNames = ["baseline", "AVX2+FMA", "AVX-512"]
+
+    @Test(arguments: [0, 1, 2])
+    func doubleKernelAgreesWithLibm(level: Int) {
+        Self.check(Double.self, variant: { Double.hyperbolicTangent(level: level, $0, count: $1, value: $2, derivative: $3) },
+                   label: "float64 \(Self.levelNames[min(level, Double.hyperbolicTangentLevel)])")
     }
 
-    @Test(arguments: [false, true])
-    func floatKernelAgreesWithLibm(vectorExtensions: Bool) {
-        Self.check(Float.self, variant: { Float.hyperbolicTangent(vectorExtensions: vectorExtensions, $0, count: $1, value: $2, derivative: $3) },
-                   label: "float32 \(vectorExtensions && Float.hyperbolicTangentUsesVectorExtensions ? "AVX2+FMA" : "baseline")")
+    @Test(arguments: [0, 1, 2])
+    func floatKernelAgreesWithLibm(level: Int) {
+        Self.check(Float.self, variant: { Float.hyperbolicTangent(level: level, $0, count: $1, value: $2, derivative: $3) },
+                   label: "float32 \(Self.levelNames[min(level, Float.hyperbolicTangentLevel)])")
     }
 
-    /// The dispatching entry point the engine uses is one of the two versions, bit for bit.
-    @Test func dispatchUsesOneOfTheVersions() {
-        let x = Self.samples(Double.self, limit: 20)
-        var viaDispatch = [Double](repeating: 0, count: x.count), viaVariant = viaDispatch
+    /// The dispatching entry point the engine uses is the version of this CPU's level, bit for
+    /// bit; the AVX-512 and AVX2 versions compute the same operations lane by lane, so they agree
+    /// bit for bit too (on a CPU with AVX-512; elsewhere both run AVX2 or the baseline).
+    @Test func dispatchUsesTheCPUsVersion() {
+        let x = Self.samples(Double.self, limit: 20), xf = Self.samples(Float.self, limit: 9).map { Float($0) }
+        var viaDispatch = [Double](repeating: 0, count: x.count), viaVariant = viaDispatch, viaAVX2 = viaDispatch
         Double.hyperbolicTangent(x, count: x.count, value: &viaDispatch, derivative: nil)
-        Double.hyperbolicTangent(vectorExtensions: Double.hyperbolicTangentUsesVectorExtensions, x, count: x.count,
-                                 value: &viaVariant, derivative: nil)
+        Double.hyperbolicTangent(level: Double.hyperbolicTangentLevel, x, count: x.count, value: &viaVariant, derivative: nil)
+        Double.hyperbolicTangent(level: 1, x, count: x.count, value: &viaAVX2, derivative: nil)
         #expect(viaDispatch == viaVariant)
+        #expect(viaDispatch == viaAVX2)
+        var floatDispatch = [Float](repeating: 0, count: xf.count), floatAVX2 = floatDispatch
+        Float.hyperbolicTangent(xf, count: xf.count, value: &floatDispatch, derivative: nil)
+        Float.hyperbolicTangent(level: 1, xf, count: xf.count, value: &floatAVX2, derivative: nil)
+        #expect(floatDispatch == floatAVX2)
     }
 }
