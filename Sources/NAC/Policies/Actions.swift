@@ -31,8 +31,16 @@ public enum Actions<Scalar: NACScalar>: Sendable, Equatable {
     public var engineInput: Matrix<Scalar> {
         switch self {
         case .continuous(let m): m
-        case .discrete(let i): Matrix(rows: i.count, columns: 1, elements: i.map { Scalar($0) })
+        case .discrete(let i): Self.indexColumn(i)
         }
+    }
+
+    /// The indices as a B × 1 matrix, in code specialised for Float and Double: from unspecialised
+    /// generic code each `Scalar(index)` ran the generic integer conversion and array append
+    /// (118 µs at B = 4096 against 3 µs specialised).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
+    static func indexColumn(_ indices: [Int]) -> Matrix<Scalar> {
+        Matrix(rows: indices.count, columns: 1, elements: indices.map { Scalar($0) })
     }
 
     /// The actions of rows `range`.
