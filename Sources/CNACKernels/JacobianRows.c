@@ -8,7 +8,9 @@
 // back to the same lines once per parameter block (measured on a 4-32-2 network at B = 4096,
 // float64: the writes took about twice a whole forward and reverse pass).
 
-#define NAC_DEFINE_ROWS_BASELINE(NAME, T, SEGMENT, ATTRIBUTES)                                          \
+// One row writer per (type, instruction set); OUTER writes one outer-product block,
+// out[o·n + i] = u[o] · v[i] for o < m, i < n.
+#define NAC_DEFINE_ROWS(NAME, T, SEGMENT, OUTER, ATTRIBUTES)                                           \
 ATTRIBUTES static void NAME(ptrdiff_t rows, ptrdiff_t columns, const SEGMENT *segments,                 \
                             ptrdiff_t count, T *dst, ptrdiff_t dst_stride) {                            \
     for (ptrdiff_t b = 0; b < rows; b++) {                                                              \
@@ -17,18 +19,12 @@ ATTRIBUTES static void NAME(ptrdiff_t rows, ptrdiff_t columns, const SEGMENT *se
         for (ptrdiff_t k = 0; k < count; k++) {                                                         \
             const SEGMENT s = segments[k];                                                              \
             if (s.offset > position) memset(d + position, 0, (size_t)(s.offset - position) * sizeof(T)); \
-            T *restrict out = d + s.offset;                                                             \
             const T *ub = s.u + b * s.u_stride;                                                         \
             if (s.n == 0) {                                                                             \
-                for (ptrdiff_t i = 0; i < s.m; i++) out[i] = ub[i];                                     \
+                memcpy(d + s.offset, ub, (size_t)s.m * sizeof(T));                                      \
                 position = s.offset + s.m;                                                              \
             } else {                                                                                    \
-                const T *vb = s.v + b * s.v_stride;                                                     \
-                for (ptrdiff_t o = 0; o < s.m; o++) {                                                   \
-                    const T a = ub[o];                                                                  \
-                    T *restrict row = out + o * s.n;                                                    \
-                    for (ptrdiff_t i = 0; i < s.n; i++) row[i] = a * vb[i];                             \
-                }                                                                                       \
+                OUTER(d + s.offset, ub, s.v + b * s.v_stride, s.m, s.n);                                \
                 position = s.offset + s.m * s.n;                                                        \
             }                                                                                           \
         }                                                                                               \
@@ -36,66 +32,57 @@ ATTRIBUTES static void NAME(ptrdiff_t rows, ptrdiff_t columns, const SEGMENT *se
     }                                                                                                   \
 }
 
-NAC_DEFINE_ROWS_BASELINE(nac_jacobian_rows_f64_baseline, double, nac_jacobian_segment_f64, )
-NAC_DEFINE_ROWS_BASELINE(nac_jacobian_rows_f32_baseline, float, nac_jacobian_segment_f32, )
+#define NAC_DEFINE_OUTER_PLAIN(NAME, T)                                                                 \
+static inline void NAME(T *restrict out, const T *u, const T *v, ptrdiff_t m, ptrdiff_t n) {            \
+    for (ptrdiff_t o = 0; o < m; o++) {                                                                 \
+        const T a = u[o];                                                                               \
+        for (ptrdiff_t i = 0; i < n; i++) out[o * n + i] = a * v[i];                                    \
+    }                                                                                                   \
+}
+NAC_DEFINE_OUTER_PLAIN(nac_outer_block_f64_baseline, double)
+NAC_DEFINE_OUTER_PLAIN(nac_outer_block_f32_baseline, float)
+NAC_DEFINE_ROWS(nac_jacobian_rows_f64_baseline, double, nac_jacobian_segment_f64, nac_outer_block_f64_baseline, )
+NAC_DEFINE_ROWS(nac_jacobian_rows_f32_baseline, float, nac_jacobian_segment_f32, nac_outer_block_f32_baseline, )
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 // AVX2: each outer-product row α_o · v as whole vectors, the last one overlapping the previous
 // (it rewrites the same values), with 128-bit vectors for rows shorter than a 256-bit one; the
 // compiler's own vectorisation leaves rows as short as a first layer's 4 inputs to scalar code.
-#define NAC_DEFINE_ROWS_AVX2(NAME, T, SEGMENT, V256, SET256, LOAD256, STORE256, MUL256, L256,            \
-                             V128, SET128, LOAD128, STORE128, MUL128, L128)                             \
-__attribute__((target("avx2"))) static void NAME(ptrdiff_t rows, ptrdiff_t columns,                     \
-                                                 const SEGMENT *segments, ptrdiff_t count, T *dst,      \
-                                                 ptrdiff_t dst_stride) {                                \
-    for (ptrdiff_t b = 0; b < rows; b++) {                                                              \
-        T *d = dst + b * dst_stride;                                                                    \
-        ptrdiff_t position = 0;                                                                         \
-        for (ptrdiff_t k = 0; k < count; k++) {                                                         \
-            const SEGMENT s = segments[k];                                                              \
-            if (s.offset > position) memset(d + position, 0, (size_t)(s.offset - position) * sizeof(T)); \
-            T *out = d + s.offset;                                                                      \
-            const T *ub = s.u + b * s.u_stride;                                                         \
-            const ptrdiff_t n = s.n;                                                                    \
-            if (n == 0) {                                                                               \
-                memcpy(out, ub, (size_t)s.m * sizeof(T));                                               \
-                position = s.offset + s.m;                                                              \
-                continue;                                                                               \
-            }                                                                                           \
-            const T *vb = s.v + b * s.v_stride;                                                         \
-            if (n >= L256) {                                                                            \
-                for (ptrdiff_t o = 0; o < s.m; o++) {                                                   \
-                    const V256 a = SET256(ub[o]);                                                       \
-                    T *row = out + o * n;                                                               \
-                    ptrdiff_t i = 0;                                                                    \
-                    for (; i + L256 <= n; i += L256) STORE256(row + i, MUL256(LOAD256(vb + i), a));     \
-                    if (i < n) STORE256(row + n - L256, MUL256(LOAD256(vb + n - L256), a));             \
-                }                                                                                       \
-            } else if (n >= L128) {                                                                     \
-                for (ptrdiff_t o = 0; o < s.m; o++) {                                                   \
-                    const V128 a = SET128(ub[o]);                                                       \
-                    T *row = out + o * n;                                                               \
-                    STORE128(row, MUL128(LOAD128(vb), a));                                              \
-                    if (n > L128) STORE128(row + n - L128, MUL128(LOAD128(vb + n - L128), a));          \
-                }                                                                                       \
-            } else {                                                                                    \
-                for (ptrdiff_t o = 0; o < s.m; o++) {                                                   \
-                    const T a = ub[o];                                                                  \
-                    for (ptrdiff_t i = 0; i < n; i++) out[o * n + i] = a * vb[i];                       \
-                }                                                                                       \
-            }                                                                                           \
-            position = s.offset + s.m * n;                                                              \
+#define NAC_DEFINE_OUTER_AVX2(NAME, T, V256, SET256, LOAD256, STORE256, MUL256, L256,                   \
+                              V128, SET128, LOAD128, STORE128, MUL128, L128)                            \
+__attribute__((target("avx2"))) static inline void NAME(T *out, const T *u, const T *v, ptrdiff_t m,    \
+                                                        ptrdiff_t n) {                                  \
+    if (n >= L256) {                                                                                    \
+        for (ptrdiff_t o = 0; o < m; o++) {                                                             \
+            const V256 a = SET256(u[o]);                                                                \
+            T *row = out + o * n;                                                                       \
+            ptrdiff_t i = 0;                                                                            \
+            for (; i + L256 <= n; i += L256) STORE256(row + i, MUL256(LOAD256(v + i), a));              \
+            if (i < n) STORE256(row + n - L256, MUL256(LOAD256(v + n - L256), a));                      \
         }                                                                                               \
-        if (columns > position) memset(d + position, 0, (size_t)(columns - position) * sizeof(T));     \
+    } else if (n >= L128) {                                                                             \
+        for (ptrdiff_t o = 0; o < m; o++) {                                                             \
+            const V128 a = SET128(u[o]);                                                                \
+            T *row = out + o * n;                                                                       \
+            STORE128(row, MUL128(LOAD128(v), a));                                                       \
+            if (n > L128) STORE128(row + n - L128, MUL128(LOAD128(v + n - L128), a));                   \
+        }                                                                                               \
+    } else {                                                                                            \
+        for (ptrdiff_t o = 0; o < m; o++) {                                                             \
+            const T a = u[o];                                                                           \
+            for (ptrdiff_t i = 0; i < n; i++) out[o * n + i] = a * v[i];                                \
+        }                                                                                               \
     }                                                                                                   \
 }
-NAC_DEFINE_ROWS_AVX2(nac_jacobian_rows_f64_avx2, double, nac_jacobian_segment_f64, __m256d, _mm256_set1_pd,
-                     _mm256_loadu_pd, _mm256_storeu_pd, _mm256_mul_pd, 4, __m128d, _mm_set1_pd, _mm_loadu_pd,
-                     _mm_storeu_pd, _mm_mul_pd, 2)
-NAC_DEFINE_ROWS_AVX2(nac_jacobian_rows_f32_avx2, float, nac_jacobian_segment_f32, __m256, _mm256_set1_ps,
-                     _mm256_loadu_ps, _mm256_storeu_ps, _mm256_mul_ps, 8, __m128, _mm_set1_ps, _mm_loadu_ps,
-                     _mm_storeu_ps, _mm_mul_ps, 4)
+NAC_DEFINE_OUTER_AVX2(nac_outer_block_f64_avx2, double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _mm256_storeu_pd,
+                      _mm256_mul_pd, 4, __m128d, _mm_set1_pd, _mm_loadu_pd, _mm_storeu_pd, _mm_mul_pd, 2)
+NAC_DEFINE_OUTER_AVX2(nac_outer_block_f32_avx2, float, __m256, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps,
+                      _mm256_mul_ps, 8, __m128, _mm_set1_ps, _mm_loadu_ps, _mm_storeu_ps, _mm_mul_ps, 4)
+NAC_DEFINE_ROWS(nac_jacobian_rows_f64_avx2, double, nac_jacobian_segment_f64, nac_outer_block_f64_avx2,
+                __attribute__((target("avx2"))))
+NAC_DEFINE_ROWS(nac_jacobian_rows_f32_avx2, float, nac_jacobian_segment_f32, nac_outer_block_f32_avx2,
+                __attribute__((target("avx2"))))
 #define NAC_ROWS_HAVE_AVX2 nac_cpu_has_avx2_fma()
 #else
 #define NAC_ROWS_HAVE_AVX2 0

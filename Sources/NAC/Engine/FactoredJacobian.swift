@@ -69,7 +69,6 @@ extension JacobianFactorSink {
                 }
             }
         }
-        withExtendedLifetime(self) {}
     }
 }
 
