@@ -22,5 +22,10 @@ static inline int nac_cpu_has_avx512(void) {
     }
     return cached;
 }
+
+// The version of the elementwise kernels this CPU gets: 2 (AVX-512), 1 (AVX2 + FMA), 0 (baseline).
+static inline int nac_cpu_vector_level(void) {
+    return nac_cpu_has_avx512() ? 2 : nac_cpu_has_avx2_fma() ? 1 : 0;
+}
 #endif
 #endif

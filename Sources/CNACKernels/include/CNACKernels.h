@@ -34,6 +34,20 @@ int nac_tanh_vector_level(void);
 void nac_tanh_f64_variant(int level, ptrdiff_t count, const double *x, double *y, double *d1);
 void nac_tanh_f32_variant(int level, ptrdiff_t count, const float *x, float *y, float *d1);
 
+// 2b. exp and log: y[i] = exp(x[i]) or log(x[i]) for count elements (x and y may alias).
+// Vectorised like tanh (AVX-512, AVX2 + FMA or SSE2, by CPU); within about 1 ulp of the correctly
+// rounded result; every special case (overflow, underflow, x ≤ 0 for log, ±inf, NaN) as libm,
+// which computes those lanes (see ExpLog.c). The _variant forms run a chosen level (tests): 0, 1,
+// 2, or the best this CPU has below it; the level is nac_tanh_vector_level().
+void nac_exp_f64(ptrdiff_t count, const double *x, double *y);
+void nac_exp_f32(ptrdiff_t count, const float *x, float *y);
+void nac_log_f64(ptrdiff_t count, const double *x, double *y);
+void nac_log_f32(ptrdiff_t count, const float *x, float *y);
+void nac_exp_f64_variant(int level, ptrdiff_t count, const double *x, double *y);
+void nac_exp_f32_variant(int level, ptrdiff_t count, const float *x, float *y);
+void nac_log_f64_variant(int level, ptrdiff_t count, const double *x, double *y);
+void nac_log_f32_variant(int level, ptrdiff_t count, const float *x, float *y);
+
 // 3. A few rows times a tall matrix, reading it once: out (k × n) = C (k × m) · A (m × n), C
 // row-major k × m, A with row stride a_row_stride, out row-major k × n (overwritten; it must not
 // overlap C or A). For k up to a handful (say ≤ 8) and large A, where gemm's packing would read A

@@ -16,18 +16,25 @@ enum SoftmaxDistribution {
         return logits.logSoftmax().gather(columns: indices)
     }
 
-    /// log softmax of every row, computed stably.
+    /// log softmax of every row, computed stably (`NACScalar.logSumExpRows`, as the engine's
+    /// log-softmax).
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     static func logProbabilities<Scalar: NACScalar>(logits: Matrix<Scalar>) -> Matrix<Scalar> {
         var out = logits
-        let n = logits.columns
-        for r in 0..<logits.rows {
-            let row = logits.elements[(r * n)..<((r + 1) * n)]
-            let m = row.max()!
-            var s: Scalar = 0
-            for x in row { s += Scalar.exp(x - m) }
-            let lse = m + Scalar.log(s)
-            for c in 0..<n { out.elements[r * n + c] -= lse }
+        let rows = logits.rows, n = logits.columns
+        guard rows > 0, n > 0 else { return out }
+        var lse = [Scalar](repeating: 0, count: rows)
+        logits.withUnsafeBufferPointer { pl in
+            lse.withUnsafeMutableBufferPointer { po in
+                Scalar.logSumExpRows(pl.baseAddress!, rows: rows, columns: n, rowStride: n,
+                                     into: po.baseAddress!, softmax: nil)
+            }
+        }
+        out.withUnsafeMutableBufferPointer { po in
+            for r in 0..<rows {
+                let row = po.baseAddress! + r * n, l = lse[r]
+                for c in 0..<n { row[c] -= l }
+            }
         }
         return out
     }

@@ -71,6 +71,24 @@ extension Double: NACScalar {
         nac_tanh_f64_variant(Int32(level), count, x, y, d1)
     }
 
+    public static func exponential(_ x: UnsafePointer<Double>, count: Int, value y: UnsafeMutablePointer<Double>) {
+        nac_exp_f64(count, x, y)
+    }
+
+    public static func logarithm(_ x: UnsafePointer<Double>, count: Int, value y: UnsafeMutablePointer<Double>) {
+        nac_log_f64(count, x, y)
+    }
+
+    /// `exponential` and `logarithm` through a chosen version of the C kernels (tests), levels as
+    /// in `hyperbolicTangent(level:…)`.
+    static func exponential(level: Int, _ x: UnsafePointer<Double>, count: Int, value y: UnsafeMutablePointer<Double>) {
+        nac_exp_f64_variant(Int32(level), count, x, y)
+    }
+
+    static func logarithm(level: Int, _ x: UnsafePointer<Double>, count: Int, value y: UnsafeMutablePointer<Double>) {
+        nac_log_f64_variant(Int32(level), count, x, y)
+    }
+
     /// `fewRowsProduct` through a chosen version of the C kernel (tests): the baseline one, or
     /// AVX2 + FMA when `vectorExtensions` and the CPU has them.
     static func fewRowsProduct(

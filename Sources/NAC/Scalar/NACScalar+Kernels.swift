@@ -22,13 +22,13 @@ extension NACScalar {
             if let d1 { for i in 0..<count { d1[i] = -1 } }
             if let d2 { for i in 0..<count { d2[i] = 0 } }
         case .exp:
-            for i in 0..<count { y[i] = Self.exp(x[i]) }
-            if let d1 { for i in 0..<count { d1[i] = y[i] } }
-            if let d2 { for i in 0..<count { d2[i] = y[i] } }
+            Self.exponential(x, count: count, value: y)
+            if let d1 { d1.update(from: y, count: count) }
+            if let d2 { d2.update(from: y, count: count) }
         case .log:
             if let d1 { for i in 0..<count { d1[i] = 1 / x[i] } }
             if let d2 { for i in 0..<count { d2[i] = -1 / (x[i] * x[i]) } }
-            for i in 0..<count { y[i] = Self.log(x[i]) }
+            Self.logarithm(x, count: count, value: y)
         case .log1p:
             if let d1 { for i in 0..<count { d1[i] = 1 / (1 + x[i]) } }
             if let d2 { for i in 0..<count { let u = 1 + x[i]; d2[i] = -1 / (u * u) } }
@@ -62,7 +62,13 @@ extension NACScalar {
             Self.hyperbolicTangent(x, count: count, value: y, derivative: d1)
             if let d2 { for i in 0..<count { d2[i] = -2 * y[i] * (1 - y[i] * y[i]) } }
         case .sigmoid:
-            for i in 0..<count { y[i] = sigmoid(x[i]) }
+            // With t = e^(−|x|) from the vector kernel: σ(x) = 1/(1 + t) for x ≥ 0, t/(1 + t) below.
+            withNegatedMagnitudeExponentials(x, count: count) { start, t in
+                for j in 0..<t.count {
+                    let i = start + j, u = t[j]
+                    y[i] = x[i] >= 0 ? 1 / (1 + u) : u / (1 + u)
+                }
+            }
             if let d1 { for i in 0..<count { d1[i] = y[i] * (1 - y[i]) } }
             if let d2 { for i in 0..<count { d2[i] = y[i] * (1 - y[i]) * (1 - 2 * y[i]) } }
         case .relu:
@@ -70,9 +76,16 @@ extension NACScalar {
             if let d2 { for i in 0..<count { d2[i] = 0 } }
             for i in 0..<count { y[i] = x[i] > 0 ? x[i] : 0 }
         case .softplus:
-            if let d1 { for i in 0..<count { d1[i] = sigmoid(x[i]) } }
-            if let d2 { for i in 0..<count { let s = sigmoid(x[i]); d2[i] = s * (1 - s) } }
-            for i in 0..<count { y[i] = softplus(x[i]) }
+            // max(x, 0) + log1p(t) and σ(x) from t = e^(−|x|), as in `softplus(_:)` and `sigmoid(_:)`.
+            withNegatedMagnitudeExponentials(x, count: count) { start, t in
+                for j in 0..<t.count {
+                    let i = start + j, u = t[j], xi = x[i]
+                    let s = xi >= 0 ? 1 / (1 + u) : u / (1 + u)
+                    if let d1 { d1[i] = s }
+                    if let d2 { d2[i] = s * (1 - s) }
+                    y[i] = Swift.max(xi, 0) + Self.log(onePlus: u)
+                }
+            }
         case .sin:
             if let d1 { for i in 0..<count { d1[i] = Self.cos(x[i]) } }
             if let d2 { for i in 0..<count { d2[i] = -Self.sin(x[i]) } }
@@ -144,6 +157,26 @@ extension NACScalar {
         return Float(bitPattern: t.bitPattern | (x.bitPattern & 0x8000_0000))
     }
 
+    /// Calls `body(start, t)` for consecutive chunks of at most 256 elements, t[j] = e^(−|x[start + j]|)
+    /// by the vector kernel, in a stack buffer (so the caller may overwrite x as it goes).
+    @inline(__always)
+    static func withNegatedMagnitudeExponentials(
+        _ x: UnsafePointer<Self>, count: Int, _ body: (Int, UnsafeMutableBufferPointer<Self>) -> Void
+    ) {
+        let chunk = 256
+        withUnsafeTemporaryAllocation(of: Self.self, capacity: Swift.min(count, chunk)) { t in
+            guard let base = t.baseAddress else { return }
+            var start = 0
+            while start < count {
+                let n = Swift.min(chunk, count - start)
+                for j in 0..<n { base[j] = -Swift.abs(x[start + j]) }
+                Self.exponential(base, count: n, value: base)
+                body(start, UnsafeMutableBufferPointer(start: base, count: n))
+                start += n
+            }
+        }
+    }
+
     /// 1 / (1 + e^(−x)) without overflow for large |x|.
     @inlinable
     public static func sigmoid(_ x: Self) -> Self {
@@ -208,6 +241,25 @@ extension NACScalar {
         _ a: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self, accumulate: Bool,
         into out: UnsafeMutablePointer<Self>, outRowStride: Int
     ) {
+        // Plain copies into contiguous rows as a few long moves instead of one library call per
+        // row (rows of a bias or an adjoint are often a few dozen elements): contiguous to
+        // contiguous in one move; a broadcast row by doubling the rows already written.
+        if !accumulate && alpha == 1 && a.columnStride == 1 && outRowStride == columns && rows > 1 {
+            if a.rowStride == columns {
+                out.update(from: a.base, count: rows * columns)
+                return
+            }
+            if a.rowStride == 0 {
+                out.update(from: a.base, count: columns)
+                var done = 1
+                while done < rows {
+                    let n = Swift.min(done, rows - done)
+                    (out + done * columns).update(from: out, count: n * columns)
+                    done += n
+                }
+                return
+            }
+        }
         for r in 0..<rows {
             let pa = a.base + r * a.rowStride, po = out + r * outRowStride
             let s = a.columnStride
@@ -266,25 +318,69 @@ extension NACScalar {
     }
 
     /// Per row, log Σ_c exp a(r, c) (out[r]) and the softmax exp(a(r, c) − out[r]) (into
-    /// `softmax`, row stride `columns`, when given), stable for any magnitude.
+    /// `softmax`, row stride `columns`, when given), stable for any magnitude: with m the row's
+    /// maximum, out = m + log Σ_c e^(a − m) and softmax = e^(a − m) / Σ_c e^(a − m).
+    ///
+    /// The exponentials and logarithms go through the vector kernels (`exponential`,
+    /// `logarithm`) on tiles of rows — a few thousand elements at a time, in `softmax` or in a stack
+    /// buffer — so that narrow rows (two or three actions) are not one libm call per element.
+    /// - Complexity: O(rows · columns).
     public static func logSumExpRows(
         _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
         into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?
     ) {
-        for r in 0..<rows {
-            let p = a + r * rowStride
-            var m = -Self.infinity
-            for c in 0..<columns { m = Swift.max(m, p[c]) }
-            if !m.isFinite { m = 0 }
-            var s: Self = 0
-            for c in 0..<columns { s += Self.exp(p[c] - m) }
-            out[r] = m + Self.log(s)
-            if let softmax {
-                // exp(a − m) / s rather than exp(a − lse): lse is rounded to the precision of its
-                // magnitude, which for large logits would cost |lse| ε of relative accuracy.
-                let q = softmax + r * columns
-                let scale = 1 / s
-                for c in 0..<columns { q[c] = Self.exp(p[c] - m) * scale }
+        guard rows > 0 else { return }
+        let tileElements = 2048
+        let tileRows = Swift.max(1, Swift.min(rows, tileElements / Swift.max(columns, 1)))
+        let tileColumns = Swift.min(columns, tileElements)
+        withUnsafeTemporaryAllocation(of: Self.self, capacity: tileRows * (tileColumns + 2)) { scratch in
+            let maxima = scratch.baseAddress!, sums = maxima + tileRows, work = sums + tileRows
+            var r0 = 0
+            while r0 < rows {
+                let nr = Swift.min(tileRows, rows - r0)
+                for j in 0..<nr {
+                    let p = a + (r0 + j) * rowStride
+                    var m = -Self.infinity
+                    for c in 0..<columns { m = Swift.max(m, p[c]) }
+                    maxima[j] = m.isFinite ? m : 0
+                    sums[j] = 0
+                }
+                // e^(a − m) by chunks of at most `tileColumns` columns, a whole tile of rows at once
+                // when rows fit (into the softmax rows when given, the stack buffer otherwise).
+                var c0 = 0
+                repeat {
+                    let nc = Swift.min(tileColumns, columns - c0)
+                    let contiguous = softmax != nil
+                    let rowStep = contiguous ? columns : nc
+                    let e = contiguous ? softmax! + r0 * columns + c0 : work
+                    for j in 0..<nr {
+                        let p = a + (r0 + j) * rowStride + c0, q = e + j * rowStep, m = maxima[j]
+                        for c in 0..<nc { q[c] = p[c] - m }
+                    }
+                    if contiguous && nc < columns {
+                        for j in 0..<nr { Self.exponential(e + j * rowStep, count: nc, value: e + j * rowStep) }
+                    } else {
+                        Self.exponential(e, count: nr * nc, value: e)
+                    }
+                    for j in 0..<nr {
+                        let q = e + j * rowStep
+                        var s = sums[j]
+                        for c in 0..<nc { s += q[c] }
+                        sums[j] = s
+                    }
+                    c0 += nc
+                } while c0 < columns
+                if let softmax {
+                    // e^(a − m) / s rather than e^(a − lse): lse is rounded to the precision of its
+                    // magnitude, which for large logits would cost |lse| ε of relative accuracy.
+                    for j in 0..<nr {
+                        let q = softmax + (r0 + j) * columns, scale = 1 / sums[j]
+                        for c in 0..<columns { q[c] *= scale }
+                    }
+                }
+                Self.logarithm(sums, count: nr, value: sums)
+                for j in 0..<nr { out[r0 + j] = maxima[j] + sums[j] }
+                r0 += nr
             }
         }
     }

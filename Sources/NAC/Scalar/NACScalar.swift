@@ -281,6 +281,16 @@ where RawSignificand: FixedWidthInteger {
         _ x: UnsafePointer<Self>, count: Int, value y: UnsafeMutablePointer<Self>,
         derivative d1: UnsafeMutablePointer<Self>?)
 
+    /// y[i] = exp(x[i]) for `count` elements (`x` and `value` may be the same buffer): the C kernel
+    /// of CNACKernels, vectorised like `hyperbolicTangent`. Within about 1 ulp of the correctly
+    /// rounded result; overflow, underflow, ±∞ and NaN exactly as libm.
+    static func exponential(_ x: UnsafePointer<Self>, count: Int, value y: UnsafeMutablePointer<Self>)
+
+    /// y[i] = log(x[i]) for `count` elements (`x` and `value` may be the same buffer): the C kernel
+    /// of CNACKernels, vectorised like `hyperbolicTangent`. Within about 1 ulp of the correctly
+    /// rounded result; 0, negative, subnormal, infinite and NaN inputs exactly as libm.
+    static func logarithm(_ x: UnsafePointer<Self>, count: Int, value y: UnsafeMutablePointer<Self>)
+
     /// Per row, log Σ_c exp a(r, c) (into `out[r]`) and, when `softmax` is non-nil, the softmax
     /// exp(a(r, c) − out[r]) (row stride `columns`).
     static func logSumExpRows(

@@ -77,6 +77,20 @@ import Testing
     }
 
     @Test(arguments: Version.allCases)
+    func copiesAndGapsOfEveryWidth(_ version: Version) {
+        // The AVX2 version's inline copies and zeros: single elements, 128-bit vectors (one or two
+        // overlapping), 256-bit vectors with an overlapping last one, and memcpy / memset from 64
+        // elements. Copies of 2, 3, 5, 9, 17, 70, 8, 4 elements after gaps of 3, 5, 9, 17, 70, 0, 1,
+        // 4, and a trailing gap of 73.
+        let blocks: [(offset: Int, m: Int, n: Int, broadcast: Bool)] = [
+            (3, 2, 0, false), (10, 3, 0, false), (22, 5, 0, false), (44, 9, 0, false), (123, 17, 0, false),
+            (140, 70, 0, false), (211, 8, 0, false), (223, 4, 0, false),
+        ]
+        check(Double.self, version, columns: 300, blocks: blocks)
+        check(Float.self, version, columns: 300, blocks: blocks)
+    }
+
+    @Test(arguments: Version.allCases)
     func noBlocksZeroTheRowsAndFullRowsHaveNoGaps(_ version: Version) {
         check(Double.self, version, columns: 9, blocks: [])
         check(Float.self, version, columns: 9, blocks: [])

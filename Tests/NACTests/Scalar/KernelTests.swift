@@ -82,6 +82,18 @@ private func checkCopy<S: NACScalar>(_: S.Type) {
     #expect(out == [1, 3, 1, 3])
     S.fill(&out, count: 3, with: -2)
     #expect(out == [-2, -2, -2, 3])
+    // Plain copies into contiguous rows (one move, or a broadcast row doubled): every row count
+    // from 1 to 9 and 1000, a broadcast row and a contiguous block, elements past the end untouched.
+    let row: [S] = [7, -8, 9]
+    for rows in Array(1...9) + [1000] {
+        let block = (0..<(rows * 3)).map { S($0) }
+        var broadcast = [S](repeating: -1, count: rows * 3 + 2), contiguous = broadcast
+        S.copy(StridedOperand(row, rowStride: 0), rows: rows, columns: 3, accumulate: false, into: &broadcast, outRowStride: 3)
+        S.copy(StridedOperand(block, rowStride: 3), rows: rows, columns: 3, accumulate: false, into: &contiguous, outRowStride: 3)
+        #expect(Array(broadcast.prefix(rows * 3)) == (0..<rows).flatMap { _ in row }, "broadcast into \(rows) rows")
+        #expect(Array(contiguous.prefix(rows * 3)) == block, "contiguous copy of \(rows) rows")
+        #expect(broadcast.suffix(2) == [-1, -1] && contiguous.suffix(2) == [-1, -1], "past the end, \(rows) rows")
+    }
 }
 
 private func checkTranspose<S: NACScalar>(_: S.Type) {
