@@ -200,37 +200,55 @@ extension NACScalar {
         rows: Int, columns: Int, alpha: Self, accumulate: Bool,
         into out: UnsafeMutablePointer<Self>, outRowStride: Int
     ) {
-        let contiguous = a.columnStride == 1 && b.columnStride == 1
+        switch op {
+        case .multiply:
+            broadcastRows(a, b, rows: rows, columns: columns, alpha: alpha, accumulate: accumulate, into: out,
+                          outRowStride: outRowStride) { $0 * $1 }
+        case .add:
+            broadcastRows(a, b, rows: rows, columns: columns, alpha: alpha, accumulate: accumulate, into: out,
+                          outRowStride: outRowStride) { $0 + $1 }
+        case .subtract:
+            broadcastRows(a, b, rows: rows, columns: columns, alpha: alpha, accumulate: accumulate, into: out,
+                          outRowStride: outRowStride) { $0 - $1 }
+        case .divide:
+            broadcastRows(a, b, rows: rows, columns: columns, alpha: alpha, accumulate: accumulate, into: out,
+                          outRowStride: outRowStride) { $0 / $1 }
+        }
+    }
+
+    /// `broadcast` for one operator f: out(r, c) ← α f(a(r, c), b(r, c)) [+ out(r, c)]. Blocks that
+    /// are contiguous throughout are one long row; an operand constant along a row (column stride
+    /// 0: a column, or a per-sample scalar) is read once per row; each case has its own loop
+    /// without per-element branches, so that the compiler vectorises the row.
+    @inline(__always)
+    static func broadcastRows(
+        _ a: StridedOperand<Self>, _ b: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self,
+        accumulate: Bool, into out: UnsafeMutablePointer<Self>, outRowStride: Int, _ f: (Self, Self) -> Self
+    ) {
+        var rows = rows, columns = columns
+        if rows > 1 && a.columnStride == 1 && b.columnStride == 1 && a.rowStride == columns && b.rowStride == columns
+            && outRowStride == columns {
+            columns *= rows
+            rows = 1
+        }
+        @inline(__always) func store(_ po: UnsafeMutablePointer<Self>, _ value: (Int) -> Self) {
+            if accumulate {
+                for c in 0..<columns { po[c] += alpha * value(c) }
+            } else if alpha == 1 {
+                for c in 0..<columns { po[c] = value(c) }
+            } else {
+                for c in 0..<columns { po[c] = alpha * value(c) }
+            }
+        }
         for r in 0..<rows {
-            let pa = a.base + r * a.rowStride, pb = b.base + r * b.rowStride
-            let po = out + r * outRowStride
-            let sa = a.columnStride, sb = b.columnStride
-            switch (op, contiguous, accumulate) {
-            case (.multiply, true, true):
-                for c in 0..<columns { po[c] += alpha * (pa[c] * pb[c]) }
-            case (.multiply, true, false):
-                if alpha == 1 { for c in 0..<columns { po[c] = pa[c] * pb[c] } }
-                else { for c in 0..<columns { po[c] = alpha * (pa[c] * pb[c]) } }
-            case (.multiply, false, _):
-                for c in 0..<columns {
-                    let v = alpha * (pa[c * sa] * pb[c * sb])
-                    po[c] = accumulate ? po[c] + v : v
-                }
-            case (.add, _, _):
-                for c in 0..<columns {
-                    let v = alpha * (pa[c * sa] + pb[c * sb])
-                    po[c] = accumulate ? po[c] + v : v
-                }
-            case (.subtract, _, _):
-                for c in 0..<columns {
-                    let v = alpha * (pa[c * sa] - pb[c * sb])
-                    po[c] = accumulate ? po[c] + v : v
-                }
-            case (.divide, _, _):
-                for c in 0..<columns {
-                    let v = alpha * (pa[c * sa] / pb[c * sb])
-                    po[c] = accumulate ? po[c] + v : v
-                }
+            let pa = a.base + r * a.rowStride, pb = b.base + r * b.rowStride, po = out + r * outRowStride
+            switch (a.columnStride, b.columnStride) {
+            case (1, 1): store(po) { f(pa[$0], pb[$0]) }
+            case (1, 0): let vb = pb[0]; store(po) { f(pa[$0], vb) }
+            case (0, 1): let va = pa[0]; store(po) { f(va, pb[$0]) }
+            default:
+                let sa = a.columnStride, sb = b.columnStride
+                store(po) { f(pa[$0 * sa], pb[$0 * sb]) }
             }
         }
     }
@@ -304,15 +322,30 @@ extension NACScalar {
         accumulate: Bool, into out: UnsafeMutablePointer<Self>
     ) {
         if !accumulate { out.update(repeating: 0, count: columns) }
-        if alpha == 1 {
-            for r in 0..<rows {
-                let p = a + r * rowStride
-                for c in 0..<columns { out[c] += p[c] }
+        guard rows > 0, columns > 0 else { return }
+        // Partial sums in a stack buffer of whole rows (k rows, at least 64 elements when the rows
+        // are narrow): the inner loop runs over k · columns contiguous elements, which the compiler
+        // vectorises, and never reads or writes `out`, which it cannot prove apart from `a`.
+        let k = rowStride == columns ? Swift.max(1, 64 / columns) : 1
+        let width = k * columns
+        withUnsafeTemporaryAllocation(of: Self.self, capacity: width) { buffer in
+            let partial = buffer.baseAddress!
+            partial.initialize(repeating: 0, count: width)
+            let groups = rows / k
+            for g in 0..<groups {
+                let p = a + g * k * rowStride
+                if alpha == 1 { for i in 0..<width { partial[i] += p[i] } }
+                else { for i in 0..<width { partial[i] += alpha * p[i] } }
             }
-        } else {
-            for r in 0..<rows {
+            for r in (groups * k)..<rows {
                 let p = a + r * rowStride
-                for c in 0..<columns { out[c] += alpha * p[c] }
+                if alpha == 1 { for c in 0..<columns { partial[c] += p[c] } }
+                else { for c in 0..<columns { partial[c] += alpha * p[c] } }
+            }
+            for c in 0..<columns {
+                var total = out[c]
+                for copy in 0..<k { total += partial[copy * columns + c] }
+                out[c] = total
             }
         }
     }
@@ -326,6 +359,19 @@ extension NACScalar {
     /// buffer — so that narrow rows (two or three actions) are not one libm call per element.
     /// - Complexity: O(rows · columns).
     public static func logSumExpRows(
+        _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
+        into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?
+    ) {
+        // Two columns (binary actions) get a copy of the loops with the width a constant, unrolled.
+        if columns == 2 {
+            logSumExpTiles(a, rows: rows, columns: 2, rowStride: rowStride, into: out, softmax: softmax)
+        } else {
+            logSumExpTiles(a, rows: rows, columns: columns, rowStride: rowStride, into: out, softmax: softmax)
+        }
+    }
+
+    @inline(__always)
+    static func logSumExpTiles(
         _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
         into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?
     ) {
@@ -631,9 +677,15 @@ extension NACScalar {
         _ v: UnsafePointer<Self>, vStride: Int, rows: Int, columns: Int, indices: UnsafePointer<Int>,
         alpha: Self, zeroFirst: Bool, into out: UnsafeMutablePointer<Self>, outRowStride: Int
     ) {
+        // Zeroing contiguous rows in one pass, not one library call per (often two-element) row.
+        var zeroRows = zeroFirst
+        if zeroFirst && outRowStride == columns {
+            out.update(repeating: 0, count: rows * columns)
+            zeroRows = false
+        }
         for r in 0..<rows {
             let o = out + r * outRowStride
-            if zeroFirst { o.update(repeating: 0, count: columns) }
+            if zeroRows { for c in 0..<columns { o[c] = 0 } }
             o[indices[r]] += alpha * v[r * vStride]
         }
     }
