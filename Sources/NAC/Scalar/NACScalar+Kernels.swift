@@ -362,32 +362,69 @@ extension NACScalar {
         _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
         into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?
     ) {
+        guard rows > 0 else { return }
+        let tileElements = 2048
+        let tileRows = Swift.max(1, Swift.min(rows, tileElements / Swift.max(columns, 1)))
+        let tileColumns = Swift.min(columns, tileElements)
+        let scratch = UnsafeMutablePointer<Self>.allocate(capacity: tileRows * (tileColumns + 2))
+        defer { scratch.deallocate() }
         // Two columns (binary actions) get a copy of the loops with the width a constant, unrolled.
         if columns == 2 {
-            logSumExpTiles(a, rows: rows, columns: 2, rowStride: rowStride, into: out, softmax: softmax)
+            logSumExpTiles(a, rows: rows, columns: 2, rowStride: rowStride, into: out, softmax: softmax,
+                           tileRows: tileRows, tileColumns: 2, scratch: scratch)
         } else {
-            logSumExpTiles(a, rows: rows, columns: columns, rowStride: rowStride, into: out, softmax: softmax)
+            logSumExpTiles(a, rows: rows, columns: columns, rowStride: rowStride, into: out, softmax: softmax,
+                           tileRows: tileRows, tileColumns: tileColumns, scratch: scratch)
         }
+    }
+
+    /// The largest of `count` elements (−∞ for none), in four independent chains from 16 elements on
+    /// (a single running maximum waits for each comparison before the next).
+    @inline(__always)
+    static func rowMaximum(_ p: UnsafePointer<Self>, count: Int) -> Self {
+        var m0 = -Self.infinity, c = 0
+        if count >= 16 {
+            var m1 = m0, m2 = m0, m3 = m0
+            while c + 4 <= count {
+                m0 = Swift.max(m0, p[c]); m1 = Swift.max(m1, p[c + 1])
+                m2 = Swift.max(m2, p[c + 2]); m3 = Swift.max(m3, p[c + 3])
+                c += 4
+            }
+            m0 = Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
+        }
+        while c < count { m0 = Swift.max(m0, p[c]); c += 1 }
+        return m0
+    }
+
+    /// The sum of `count` elements, in four interleaved partial sums from 16 elements on.
+    @inline(__always)
+    static func rowSum(_ p: UnsafePointer<Self>, count: Int) -> Self {
+        var s0: Self = 0, c = 0
+        if count >= 16 {
+            var s1: Self = 0, s2: Self = 0, s3: Self = 0
+            while c + 4 <= count {
+                s0 += p[c]; s1 += p[c + 1]; s2 += p[c + 2]; s3 += p[c + 3]
+                c += 4
+            }
+            s0 = (s0 + s1) + (s2 + s3)
+        }
+        while c < count { s0 += p[c]; c += 1 }
+        return s0
     }
 
     @inline(__always)
     static func logSumExpTiles(
         _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
-        into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?
+        into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?,
+        tileRows: Int, tileColumns: Int, scratch: UnsafeMutablePointer<Self>
     ) {
-        guard rows > 0 else { return }
-        let tileElements = 2048
-        let tileRows = Swift.max(1, Swift.min(rows, tileElements / Swift.max(columns, 1)))
-        let tileColumns = Swift.min(columns, tileElements)
-        withUnsafeTemporaryAllocation(of: Self.self, capacity: tileRows * (tileColumns + 2)) { scratch in
-            let maxima = scratch.baseAddress!, sums = maxima + tileRows, work = sums + tileRows
+        do {
+            let maxima = scratch, sums = maxima + tileRows, work = sums + tileRows
             var r0 = 0
             while r0 < rows {
                 let nr = Swift.min(tileRows, rows - r0)
                 for j in 0..<nr {
-                    let p = a + (r0 + j) * rowStride
-                    var m = -Self.infinity
-                    for c in 0..<columns { m = Swift.max(m, p[c]) }
+                    let m = rowMaximum(a + (r0 + j) * rowStride, count: columns)
                     maxima[j] = m.isFinite ? m : 0
                     sums[j] = 0
                 }
@@ -408,12 +445,7 @@ extension NACScalar {
                     } else {
                         Self.exponential(e, count: nr * nc, value: e)
                     }
-                    for j in 0..<nr {
-                        let q = e + j * rowStep
-                        var s = sums[j]
-                        for c in 0..<nc { s += q[c] }
-                        sums[j] = s
-                    }
+                    for j in 0..<nr { sums[j] += rowSum(e + j * rowStep, count: nc) }
                     c0 += nc
                 } while c0 < columns
                 if let softmax {

@@ -150,8 +150,9 @@ import Testing
     /// logsumexp and softmax per row against a direct Double computation: narrow rows in tiles
     /// (3000 × 2, more rows than one tile holds), rows wider than a tile (3 × 5000), with and without
     /// softmax, a row stride larger than the width, logits of ±1e4, a row of −∞ but one, and a row
-    /// of −∞ only (−∞, softmax NaN as 0 · ∞).
-    @Test(arguments: [(3000, 2), (700, 3), (5, 1), (3, 5000), (2, 2049)])
+    /// of −∞ only (−∞, softmax NaN as 0 · ∞). Widths from 16 on take the four-chain maximum and
+    /// sum, with 0–3 columns left over.
+    @Test(arguments: [(3000, 2), (700, 3), (5, 1), (40, 19), (33, 16), (3, 5000), (2, 2049)])
     func logSumExpRowsAgreeWithADirectComputation(shape: (Int, Int)) {
         let (rows, columns) = shape, stride = columns + 3
         var rng = Xoshiro256StarStar(seed: 44)
@@ -190,5 +191,22 @@ import Testing
         }
         run(Double.self)
         run(Float.self)
+        // The maximum found wherever it is (each of the four chains, and the leftovers): a logit of
+        // 1000 among zeros would overflow e^(a − m) with any smaller m.
+        for width in [2, 19] {
+            let x = (0..<(width * width)).map { $0 % (width + 1) == 0 ? 1000.0 : 0 }   // row k: 1000 at column k
+            var lse = [Double](repeating: 0, count: width)
+            Double.logSumExpRows(x, rows: width, columns: width, rowStride: width, into: &lse, softmax: nil)
+            let expected = 1000 + Foundation.log(1 + Double(width - 1) * Foundation.exp(-1000.0))
+            #expect(lse.allSatisfy { $0 == expected }, "width \(width): \(lse)")
+        }
+        // A NaN anywhere in a row makes its logsumexp NaN, in the short and the long loops.
+        for width in [2, 19] {
+            var x = (0..<(2 * width)).map { Double($0) / 7 }
+            x[width + width / 2] = .nan
+            var lse = [Double](repeating: 0, count: 2)
+            Double.logSumExpRows(x, rows: 2, columns: width, rowStride: width, into: &lse, softmax: nil)
+            #expect(lse[0].isFinite && lse[1].isNaN, "width \(width): \(lse)")
+        }
     }
 }
