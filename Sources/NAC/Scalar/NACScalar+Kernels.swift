@@ -225,6 +225,7 @@ extension NACScalar {
         _ a: StridedOperand<Self>, _ b: StridedOperand<Self>, rows: Int, columns: Int, alpha: Self,
         accumulate: Bool, into out: UnsafeMutablePointer<Self>, outRowStride: Int, _ f: (Self, Self) -> Self
     ) {
+        guard rows > 0, columns > 0 else { return }
         var rows = rows, columns = columns
         if rows > 1 && a.columnStride == 1 && b.columnStride == 1 && a.rowStride == columns && b.rowStride == columns
             && outRowStride == columns {
