@@ -43,6 +43,28 @@ private func updatedMatrix(_ a0: Matrix<Double>, _ u: Matrix<Double>, _ v: Matri
         #expect(relativeError(blocked.inverse.elements, naiveInverse(updatedMatrix(a0, u, v))) < 1e-12)
     }
 
+    /// The same in Float, where X = M Uᵀ is held as X rather than Xᵀ (`holdsXTransposed`), and
+    /// the pending solve: within 1e-4 of the Double oracle (a few hundred ε of Float: the same data
+    /// in Double agree to 1e-12, so 1e-4 still catches a wrong product, which is off by O(1)).
+    @Test(arguments: [1, 5, 16])
+    func floatBlockEqualsTheDirectInverse(k: Int) throws {
+        let n = 12
+        var a0 = randomMatrix(n, n, seed: 920, as: Double.self) * 0.1
+        a0.addToDiagonal(3)
+        let u = randomMatrix(k, n, seed: 921, as: Double.self) * 0.5
+        let v = randomMatrix(k, n, seed: 922, as: Double.self) * 0.5
+        let b = randomVector(n, seed: 923, as: Double.self)
+        func single(_ m: Matrix<Double>) -> Matrix<Float> { Matrix(rows: m.rows, columns: m.columns, elements: m.elements.map { Float($0) }) }
+        var inverse = ShermanMorrisonInverse(inverse: single(Matrix(rows: n, columns: n, elements: naiveInverse(a0))))
+        #expect(ShermanMorrisonInverse<Float>.holdsXTransposed != ShermanMorrisonInverse<Double>.holdsXTransposed)
+        let pending = try inverse.solve(b.map { Float($0) }, afterUpdating: single(u), single(v))
+        try inverse.rankUpdate(u: single(u), v: single(v))
+        let exact = naiveInverse(updatedMatrix(a0, u, v))
+        #expect(relativeError(inverse.inverse.elements.map { Double($0) }, exact) < 1e-4)
+        let exactSolution = (0..<n).map { i in (0..<n).reduce(0.0) { $0 + exact[i * n + $1] * b[$1] } }
+        #expect(relativeError(pending.map { Double($0) }, exactSolution) < 1e-4)
+    }
+
     /// The solve with the block still pending equals updating and then solving.
     @Test(arguments: [1, 4, 9])
     func solveAfterUpdatingEqualsUpdateThenSolve(k: Int) throws {
