@@ -232,26 +232,31 @@ extension NACScalar {
             columns *= rows
             rows = 1
         }
-        @inline(__always) func store(_ po: UnsafeMutablePointer<Self>, _ value: (Int) -> Self) {
-            if accumulate {
-                for c in 0..<columns { po[c] += alpha * value(c) }
-            } else if alpha == 1 {
-                for c in 0..<columns { po[c] = value(c) }
-            } else {
-                for c in 0..<columns { po[c] = alpha * value(c) }
+        @inline(__always) func allRows(columns: Int) {
+            @inline(__always) func store(_ po: UnsafeMutablePointer<Self>, _ value: (Int) -> Self) {
+                if accumulate {
+                    for c in 0..<columns { po[c] += alpha * value(c) }
+                } else if alpha == 1 {
+                    for c in 0..<columns { po[c] = value(c) }
+                } else {
+                    for c in 0..<columns { po[c] = alpha * value(c) }
+                }
+            }
+            for r in 0..<rows {
+                let pa = a.base + r * a.rowStride, pb = b.base + r * b.rowStride, po = out + r * outRowStride
+                switch (a.columnStride, b.columnStride) {
+                case (1, 1): store(po) { f(pa[$0], pb[$0]) }
+                case (1, 0): let vb = pb[0]; store(po) { f(pa[$0], vb) }
+                case (0, 1): let va = pa[0]; store(po) { f(va, pb[$0]) }
+                default:
+                    let sa = a.columnStride, sb = b.columnStride
+                    store(po) { f(pa[$0 * sa], pb[$0 * sb]) }
+                }
             }
         }
-        for r in 0..<rows {
-            let pa = a.base + r * a.rowStride, pb = b.base + r * b.rowStride, po = out + r * outRowStride
-            switch (a.columnStride, b.columnStride) {
-            case (1, 1): store(po) { f(pa[$0], pb[$0]) }
-            case (1, 0): let vb = pb[0]; store(po) { f(pa[$0], vb) }
-            case (0, 1): let va = pa[0]; store(po) { f(va, pb[$0]) }
-            default:
-                let sa = a.columnStride, sb = b.columnStride
-                store(po) { f(pa[$0 * sa], pb[$0 * sb]) }
-            }
-        }
+        // Rows of two (binary actions, not contiguous throughout) get a copy with the width a
+        // constant, unrolled.
+        if columns == 2 { allRows(columns: 2) } else { allRows(columns: columns) }
     }
 
     /// out(r, c) ← α · a(r, c) [+ out(r, c) when `accumulate`]: a strided copy, scale or
