@@ -315,9 +315,7 @@ extension NACScalar {
     ) {
         for r in 0..<rows {
             let p = a + r * rowStride
-            var s: Self = 0
-            for c in 0..<columns { s += p[c] }
-            s *= alpha
+            let s = alpha * chainedSum(count: columns) { p[$0] }
             out[r * outStride] = accumulate ? out[r * outStride] + s : s
         }
     }
@@ -361,8 +359,8 @@ extension NACScalar {
     /// maximum, out = m + log Σ_c e^(a − m) and softmax = e^(a − m) / Σ_c e^(a − m).
     ///
     /// The exponentials and logarithms go through the vector kernels (`exponential`,
-    /// `logarithm`) on tiles of rows — a few thousand elements at a time, in `softmax` or in a stack
-    /// buffer — so that narrow rows (two or three actions) are not one libm call per element.
+    /// `logarithm`) on tiles of rows — a few thousand elements at a time, in `softmax` or in a
+    /// scratch buffer — so that narrow rows (two or three actions) are not one libm call per element.
     /// - Complexity: O(rows · columns).
     public static func logSumExpRows(
         _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
@@ -402,70 +400,55 @@ extension NACScalar {
         return m0
     }
 
-    /// The sum of `count` elements, in four interleaved partial sums from 16 elements on.
-    @inline(__always)
-    static func rowSum(_ p: UnsafePointer<Self>, count: Int) -> Self {
-        var s0: Self = 0, c = 0
-        if count >= 16 {
-            var s1: Self = 0, s2: Self = 0, s3: Self = 0
-            while c + 4 <= count {
-                s0 += p[c]; s1 += p[c + 1]; s2 += p[c + 2]; s3 += p[c + 3]
-                c += 4
-            }
-            s0 = (s0 + s1) + (s2 + s3)
-        }
-        while c < count { s0 += p[c]; c += 1 }
-        return s0
-    }
-
+    /// `logSumExpRows` on tiles of `tileRows` rows and chunks of `tileColumns` columns, with
+    /// `scratch` holding 2 · tileRows + tileRows · tileColumns elements (row maxima, row sums, and
+    /// the exponentials when `softmax` is nil).
     @inline(__always)
     static func logSumExpTiles(
         _ a: UnsafePointer<Self>, rows: Int, columns: Int, rowStride: Int,
         into out: UnsafeMutablePointer<Self>, softmax: UnsafeMutablePointer<Self>?,
         tileRows: Int, tileColumns: Int, scratch: UnsafeMutablePointer<Self>
     ) {
-        do {
-            let maxima = scratch, sums = maxima + tileRows, work = sums + tileRows
-            var r0 = 0
-            while r0 < rows {
-                let nr = Swift.min(tileRows, rows - r0)
-                for j in 0..<nr {
-                    let m = rowMaximum(a + (r0 + j) * rowStride, count: columns)
-                    maxima[j] = m.isFinite ? m : 0
-                    sums[j] = 0
-                }
-                // e^(a − m) by chunks of at most `tileColumns` columns, a whole tile of rows at once
-                // when rows fit (into the softmax rows when given, the stack buffer otherwise).
-                var c0 = 0
-                repeat {
-                    let nc = Swift.min(tileColumns, columns - c0)
-                    let contiguous = softmax != nil
-                    let rowStep = contiguous ? columns : nc
-                    let e = contiguous ? softmax! + r0 * columns + c0 : work
-                    for j in 0..<nr {
-                        let p = a + (r0 + j) * rowStride + c0, q = e + j * rowStep, m = maxima[j]
-                        for c in 0..<nc { q[c] = p[c] - m }
-                    }
-                    if contiguous && nc < columns {
-                        for j in 0..<nr { Self.exponential(e + j * rowStep, count: nc, value: e + j * rowStep) }
-                    } else {
-                        Self.exponential(e, count: nr * nc, value: e)
-                    }
-                    for j in 0..<nr { sums[j] += rowSum(e + j * rowStep, count: nc) }
-                    c0 += nc
-                } while c0 < columns
-                if let softmax {
-                    // e^(a − m) / s rather than e^(a − lse): lse is rounded to the precision of its
-                    // magnitude, which for large logits would cost |lse| ε of relative accuracy.
-                    for j in 0..<nr {
-                        let q = softmax + (r0 + j) * columns, scale = 1 / sums[j]
-                        for c in 0..<columns { q[c] *= scale }
-                    }
-                }
-                Self.logarithm(sums, count: nr, value: sums)
-                for j in 0..<nr { out[r0 + j] = maxima[j] + sums[j] }
-                r0 += nr
+        let maxima = scratch, sums = maxima + tileRows, work = sums + tileRows
+        let contiguous = softmax != nil
+        var r0 = 0
+        while r0 < rows {
+            let nr = Swift.min(tileRows, rows - r0)
+            for j in 0..<nr {
+                let m = rowMaximum(a + (r0 + j) * rowStride, count: columns)
+                maxima[j] = m.isFinite ? m : 0
+                sums[j] = 0
             }
+            // e^(a − m) by chunks of at most `tileColumns` columns, a whole tile of rows at once
+            // when rows fit (into the softmax rows when given, the scratch buffer otherwise).
+            var c0 = 0
+            repeat {
+                let nc = Swift.min(tileColumns, columns - c0)
+                let rowStep = contiguous ? columns : nc
+                let e = contiguous ? softmax! + r0 * columns + c0 : work
+                for j in 0..<nr {
+                    let p = a + (r0 + j) * rowStride + c0, q = e + j * rowStep, m = maxima[j]
+                    for c in 0..<nc { q[c] = p[c] - m }
+                }
+                if contiguous && nc < columns {
+                    for j in 0..<nr { Self.exponential(e + j * rowStep, count: nc, value: e + j * rowStep) }
+                } else {
+                    Self.exponential(e, count: nr * nc, value: e)
+                }
+                for j in 0..<nr { let q = e + j * rowStep; sums[j] += chainedSum(count: nc) { q[$0] } }
+                c0 += nc
+            } while c0 < columns
+            if let softmax {
+                // e^(a − m) / s rather than e^(a − lse): lse is rounded to the precision of its
+                // magnitude, which for large logits would cost |lse| ε of relative accuracy.
+                for j in 0..<nr {
+                    let q = softmax + (r0 + j) * columns, scale = 1 / sums[j]
+                    for c in 0..<columns { q[c] *= scale }
+                }
+            }
+            Self.logarithm(sums, count: nr, value: sums)
+            for j in 0..<nr { out[r0 + j] = maxima[j] + sums[j] }
+            r0 += nr
         }
     }
 
@@ -541,34 +524,32 @@ extension NACScalar {
 
     /// The index of the first non-finite element (NaN or ±∞), or `nil` if all are finite.
     public static func firstNonFinite(_ x: UnsafePointer<Self>, count: Int) -> Int? {
-        // x · 0 is 0 for finite x and NaN otherwise; eight independent sums let the loop vectorise.
-        var s0: Self = 0, s1: Self = 0, s2: Self = 0, s3: Self = 0
-        var s4: Self = 0, s5: Self = 0, s6: Self = 0, s7: Self = 0
-        var i = 0
-        while i + 8 <= count {
-            s0 += x[i] * 0; s1 += x[i + 1] * 0; s2 += x[i + 2] * 0; s3 += x[i + 3] * 0
-            s4 += x[i + 4] * 0; s5 += x[i + 5] * 0; s6 += x[i + 6] * 0; s7 += x[i + 7] * 0
-            i += 8
-        }
-        while i < count { s0 += x[i] * 0; i += 1 }
-        guard (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))).isNaN else { return nil }
+        // x · 0 is 0 for finite x and NaN otherwise.
+        guard chainedSum(count: count, { x[$0] * 0 }).isNaN else { return nil }
         for i in 0..<count where !x[i].isFinite { return i }
         return nil
     }
 
-    /// Σ |x[i]| over `count` contiguous elements, with eight independent partial sums.
+    /// Σ term(i) for i < `count`, with eight independent partial sums (one running sum waits for
+    /// each addition before the next; eight let the loop vectorise).
     @inline(__always)
-    static func sumOfMagnitudes(_ x: UnsafePointer<Self>, count: Int) -> Self {
+    static func chainedSum(count: Int, _ term: (Int) -> Self) -> Self {
         var s0: Self = 0, s1: Self = 0, s2: Self = 0, s3: Self = 0
         var s4: Self = 0, s5: Self = 0, s6: Self = 0, s7: Self = 0
         var i = 0
         while i + 8 <= count {
-            s0 += Swift.abs(x[i]); s1 += Swift.abs(x[i + 1]); s2 += Swift.abs(x[i + 2]); s3 += Swift.abs(x[i + 3])
-            s4 += Swift.abs(x[i + 4]); s5 += Swift.abs(x[i + 5]); s6 += Swift.abs(x[i + 6]); s7 += Swift.abs(x[i + 7])
+            s0 += term(i); s1 += term(i + 1); s2 += term(i + 2); s3 += term(i + 3)
+            s4 += term(i + 4); s5 += term(i + 5); s6 += term(i + 6); s7 += term(i + 7)
             i += 8
         }
-        while i < count { s0 += Swift.abs(x[i]); i += 1 }
+        while i < count { s0 += term(i); i += 1 }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    }
+
+    /// Σ |x[i]| over `count` contiguous elements.
+    @inline(__always)
+    static func sumOfMagnitudes(_ x: UnsafePointer<Self>, count: Int) -> Self {
+        chainedSum(count: count) { Swift.abs(x[$0]) }
     }
 
     /// b(c, r) ← a(r, c), in 32 × 32 tiles so that both the reads and the writes stay in cache.

@@ -111,13 +111,10 @@ extension ShermanMorrisonInverse {
                                 a: pc.baseAddress!, lda: k, b: ps.baseAddress!, ldb: 1)
                 }
                 x.withUnsafeBufferPointer { px in
-                    if Self.holdsXTransposed {
-                        Scalar.gemv(.transposed, m: k, n: n, alpha: -1, a: px.baseAddress!, lda: n,
-                                    x: ps.baseAddress!, incx: 1, beta: 1, y: py.baseAddress!, incy: 1)
-                    } else {
-                        Scalar.gemv(.none, m: n, n: k, alpha: -1, a: px.baseAddress!, lda: k,
-                                    x: ps.baseAddress!, incx: 1, beta: 1, y: py.baseAddress!, incy: 1)
-                    }
+                    let transposed = Self.holdsXTransposed
+                    Scalar.gemv(transposed ? .transposed : .none, m: transposed ? k : n, n: transposed ? n : k,
+                                alpha: -1, a: px.baseAddress!, lda: transposed ? n : k,
+                                x: ps.baseAddress!, incx: 1, beta: 1, y: py.baseAddress!, incy: 1)
                 }
             }
         }
