@@ -14,7 +14,14 @@
 // the first trailing update of that QR (5964 rows, 32 × 224), in one run. AVX-512 only: on the
 // AVX2 machines tried for the other kernels, the register file (16 vectors) does not hold such a
 // tile, and the callers use LAPACK there instead.
-#define NAC_INNER_CHUNK 1024
+//
+// Chunks of 2048 rows (V's chunk: 32 columns, 256 KiB in float32, 512 KiB in float64, within the
+// 1 MiB L2) against 1024, in one run (C probe, one thread, 32 × 224 from 2048 rows, leading
+// dimension 2304): float32 112.6 against 107.8 GF/s, float64 56.7 against 56.0; from 5964 rows
+// 109.5 against 104.0 and 55.1 against 53.5 (512 rows: 97–101 and 51–54). Inside the streamed
+// QR of W3's wide system at B = 256 (84 752 × 256, 2048-row chunks), float32 140.5–141.0 against
+// 144.6–146.5 ms, float64 a tie (267–269 against 267–274 ms; processes alternated twice).
+#define NAC_INNER_CHUNK 2048
 
 // The portable version: the definition, for tests and for CPUs without AVX-512.
 #define NAC_DEFINE_INNER_BASELINE(NAME, T)                                                            \

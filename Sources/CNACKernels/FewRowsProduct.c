@@ -3,49 +3,58 @@
 
 // out (k × n) = C (k × m) · A (m × n): see CNACKernels.h.
 //
-// A is read once: column blocks of NAC_FEW_BLOCK, and within a block, for each group of up to
-// three output rows, four rows of A per sweep, each loaded element feeding all the group's
-// accumulators (which stay in L1: 3 × 2048 doubles). `restrict` tells the compiler the rows do not
-// overlap so that it vectorises the sweeps. Measured against the Swift loop it replaces (one output
-// row per sweep, blocks of 1024), float64, k = 3, one thread: 256 × 5708 1.03 → 0.72 ms,
-// 256 × 84 496 17.8 → 13.3 ms, 1024 × 5708 7.1 → 4.2 ms.
-#define NAC_FEW_BLOCK 2048
+// A is read once (for k ≤ 3): column blocks of NAC_FEW_BLOCK_BYTES per output row, and within a
+// block, for each group of up to three output rows, eight rows of A per sweep, each loaded element
+// feeding all the group's accumulators (which stay in L2: 3 × 64 KiB). `restrict` tells the
+// compiler the rows do not overlap so that it vectorises the sweeps.
+//
+// Eight rows per sweep and 64 KiB blocks against four rows and 2048-element blocks (the previous
+// version), medians in one run (C probe, AVX2 + FMA, one thread), float32 / float64:
+// k = 3 on 256 × 84 496 (W3's scores at B = 256) 5.64 → 3.87 / 9.92 → 7.96 ms, k = 2 there 5.61 → 3.63
+// / 9.37 → 7.33, k = 3 on 1024 × 5708 0.70 → 0.56 / 2.59 → 1.65 and on 1024 × 84 496 25.9 → 17.7 /
+// 43.0 → 33.6 (block 16 384 in float64 was 3–8 % faster still, but 384 KiB per group of three
+// would leave a 512 KiB L2); sixteen rows per sweep ran 3–4× slower (the sweep no longer fits the
+// registers). OpenBLAS gemv, once per output row, took 6.3 / 17.0 ms for k = 2 at W3's shape.
+#define NAC_FEW_BLOCK_BYTES 65536
+
+// Σ_{j<8} c_j x_j[i] as a tree of sums.
+#define NAC_FEW_SUM8(C, I)                                                                            \
+    (((C[0] * x0[I] + C[1] * x1[I]) + (C[2] * x2[I] + C[3] * x3[I]))                                 \
+     + ((C[4] * x4[I] + C[5] * x5[I]) + (C[6] * x6[I] + C[7] * x7[I])))
 
 #define NAC_DEFINE_FEW(NAME, T, ATTRIBUTES)                                                           \
 ATTRIBUTES static void NAME(ptrdiff_t k, ptrdiff_t m, ptrdiff_t n, const T *c, const T *a,            \
                             ptrdiff_t lda, T *out) {                                                   \
+    const ptrdiff_t block = NAC_FEW_BLOCK_BYTES / (ptrdiff_t)sizeof(T);                                \
     for (ptrdiff_t i = 0; i < k * n; i++) out[i] = 0;                                                  \
-    for (ptrdiff_t start = 0; start < n; start += NAC_FEW_BLOCK) {                                     \
-        const ptrdiff_t width = n - start < NAC_FEW_BLOCK ? n - start : NAC_FEW_BLOCK;                 \
+    for (ptrdiff_t start = 0; start < n; start += block) {                                             \
+        const ptrdiff_t width = n - start < block ? n - start : block;                                 \
         for (ptrdiff_t q0 = 0; q0 < k; q0 += 3) {                                                      \
             const ptrdiff_t g = k - q0 < 3 ? k - q0 : 3;                                               \
+            const ptrdiff_t q1 = q0 + (g > 1 ? 1 : 0), q2 = q0 + (g > 2 ? 2 : 0);                      \
             T *restrict o0 = out + q0 * n + start;                                                     \
-            T *restrict o1 = out + (q0 + (g > 1 ? 1 : 0)) * n + start;                                 \
-            T *restrict o2 = out + (q0 + (g > 2 ? 2 : 0)) * n + start;                                 \
-            const T *c0 = c + q0 * m, *c1 = c + (q0 + (g > 1 ? 1 : 0)) * m, *c2 = c + (q0 + (g > 2 ? 2 : 0)) * m; \
+            T *restrict o1 = out + q1 * n + start;                                                     \
+            T *restrict o2 = out + q2 * n + start;                                                     \
             ptrdiff_t r = 0;                                                                           \
-            for (; r + 4 <= m; r += 4) {                                                               \
+            for (; r + 8 <= m; r += 8) {                                                               \
                 const T *restrict x0 = a + r * lda + start, *restrict x1 = x0 + lda;                   \
                 const T *restrict x2 = x1 + lda, *restrict x3 = x2 + lda;                              \
-                const T a0 = c0[r], a1 = c0[r + 1], a2 = c0[r + 2], a3 = c0[r + 3];                    \
-                const T b0 = c1[r], b1 = c1[r + 1], b2 = c1[r + 2], b3 = c1[r + 3];                    \
-                const T d0 = c2[r], d1 = c2[r + 1], d2 = c2[r + 2], d3 = c2[r + 3];                    \
+                const T *restrict x4 = x3 + lda, *restrict x5 = x4 + lda;                              \
+                const T *restrict x6 = x5 + lda, *restrict x7 = x6 + lda;                              \
+                T c0[8], c1[8], c2[8];                                                                 \
+                for (int j = 0; j < 8; j++) {                                                          \
+                    c0[j] = c[q0 * m + r + j]; c1[j] = c[q1 * m + r + j]; c2[j] = c[q2 * m + r + j];   \
+                }                                                                                      \
                 if (g == 3) {                                                                          \
                     for (ptrdiff_t i = 0; i < width; i++) {                                            \
-                        const T y0 = x0[i], y1 = x1[i], y2 = x2[i], y3 = x3[i];                        \
-                        o0[i] += (a0 * y0 + a1 * y1) + (a2 * y2 + a3 * y3);                            \
-                        o1[i] += (b0 * y0 + b1 * y1) + (b2 * y2 + b3 * y3);                            \
-                        o2[i] += (d0 * y0 + d1 * y1) + (d2 * y2 + d3 * y3);                            \
+                        o0[i] += NAC_FEW_SUM8(c0, i); o1[i] += NAC_FEW_SUM8(c1, i); o2[i] += NAC_FEW_SUM8(c2, i); \
                     }                                                                                  \
                 } else if (g == 2) {                                                                   \
                     for (ptrdiff_t i = 0; i < width; i++) {                                            \
-                        const T y0 = x0[i], y1 = x1[i], y2 = x2[i], y3 = x3[i];                        \
-                        o0[i] += (a0 * y0 + a1 * y1) + (a2 * y2 + a3 * y3);                            \
-                        o1[i] += (b0 * y0 + b1 * y1) + (b2 * y2 + b3 * y3);                            \
+                        o0[i] += NAC_FEW_SUM8(c0, i); o1[i] += NAC_FEW_SUM8(c1, i);                    \
                     }                                                                                  \
                 } else {                                                                               \
-                    for (ptrdiff_t i = 0; i < width; i++)                                              \
-                        o0[i] += (a0 * x0[i] + a1 * x1[i]) + (a2 * x2[i] + a3 * x3[i]);                \
+                    for (ptrdiff_t i = 0; i < width; i++) o0[i] += NAC_FEW_SUM8(c0, i);               \
                 }                                                                                      \
             }                                                                                          \
             for (; r < m; r++) {                                                                       \

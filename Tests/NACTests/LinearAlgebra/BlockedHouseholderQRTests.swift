@@ -54,10 +54,10 @@ import Testing
     }
 
     /// (m, n, nb, lda − m): blocks dividing n and not, nb = 1, nb = n, m = n, one column, a
-    /// recursion with odd halves, rows beyond the 1024-row chunk of the kernel, padding.
+    /// recursion with odd halves, rows beyond the 2048-row chunk of the kernel, padding.
     static let shapes: [(Int, Int, Int, Int)] = [
         (300, 64, 32, 0), (257, 33, 8, 3), (100, 100, 32, 0), (64, 1, 1, 2), (500, 96, 96, 0),
-        (129, 50, 7, 1), (40, 13, 1, 0), (2100, 40, 16, 5), (77, 77, 77, 0),
+        (129, 50, 7, 1), (40, 13, 1, 0), (4200, 40, 16, 5), (77, 77, 77, 0),
     ]
 
     /// Both kernel versions against geqrt on one shape; `tolerance` relative to the largest entry.
@@ -131,8 +131,8 @@ import Testing
     /// The structured fold [U ; B] → R (tpqrt with l = 0) against geqrt of the dense stack with
     /// zeros below U: the same R, the same reflectors in B's rows, the same T; U's strictly lower
     /// part (here NaN) neither read nor written. (n, r, nb): B taller than U, shorter, empty, and
-    /// rows beyond the kernel's 1024-row chunk.
-    @Test(arguments: [(40, 100, 8), (33, 20, 32), (64, 1, 16), (12, 0, 4), (24, 1500, 8), (1, 5, 1)])
+    /// rows beyond the kernel's 2048-row chunk.
+    @Test(arguments: [(40, 100, 8), (33, 20, 32), (64, 1, 16), (12, 0, 4), (24, 2600, 8), (1, 5, 1)])
     func foldingRowsUnderATriangleMatchesGeqrtOfTheStack(_ shape: (Int, Int, Int)) {
         let (n, r, nb) = shape
         let m = n + r, lda = m + 2
@@ -214,9 +214,9 @@ import Testing
         #expect(worst < tolerance, "k \(k), p \(p), q \(q), vector extensions \(vectorExtensions): \(worst)")
     }
 
-    /// k across the vector width and the 1024-row chunk; every width of V's last block of 8; q
+    /// k across the vector width and the 2048-row chunk; every width of V's last block of 8; q
     /// with every remainder of 3.
-    @Test(arguments: [1, 7, 8, 9, 17, 1023, 1024, 1025, 2100])
+    @Test(arguments: [1, 7, 8, 9, 17, 1025, 2047, 2048, 2049, 4200])
     func columnInnerProductsMatchTheLoop(k: Int) {
         // Every width of the last block of V and every remainder of 3 on short columns; a few on
         // the long ones (the reference loop is slow in debug builds).

@@ -229,10 +229,12 @@ private func checkUnrolled<S: NACScalar>(_: S.Type) {
     #expect(S.symmetricOneNorm(.upper, n: n, upperOnly, rowStride: n).isNaN)
 }
 
-/// `fewRowsProduct` (C A for a few rows k, A read once in column blocks of 2048, up to three output
-/// rows and four rows of A per sweep) against the triple loop, in both types and both versions of
-/// the C kernel (baseline, AVX2 + FMA): k = 1…7 (groups of three with every remainder), m not a
-/// multiple of 4, n spanning several blocks with a ragged last one, and a row stride larger than n.
+/// `fewRowsProduct` (C A for a few rows k, A read once in column blocks of 64 KiB per output row —
+/// 16 384 float32 or 8192 float64 elements —, up to three output rows and eight rows of A per
+/// sweep) against the triple loop, in both types and both versions of the C kernel (baseline,
+/// AVX2 + FMA): k = 1…7 (groups of three with every remainder), m below 8, a multiple of 8 and
+/// with every other remainder of 8 in some shape, n spanning several blocks with a ragged last
+/// one, and a row stride larger than n.
 @Suite struct FewRowsProductTests {
     typealias Product<S: NACScalar> = (UnsafePointer<S>, Int, UnsafePointer<S>, Int, Int, Int, UnsafeMutablePointer<S>) -> Void
 
@@ -263,7 +265,8 @@ private func checkUnrolled<S: NACScalar>(_: S.Type) {
         #expect(worst < tolerance, "\(S.typeName) k = \(k), m = \(m), n = \(n): worst error \(worst) relative to Σ|c·a|")
     }
 
-    @Test(arguments: [(1, 1, 7), (2, 5, 1024), (3, 13, 2500), (4, 4, 3), (3, 9, 2049), (5, 6, 4100), (7, 11, 33)])
+    @Test(arguments: [(1, 1, 7), (2, 5, 1024), (3, 13, 2500), (4, 4, 3), (3, 9, 2049), (5, 6, 4100), (7, 11, 33),
+                      (3, 16, 300), (2, 23, 16_390), (3, 18, 8200), (1, 12, 16_385), (2, 15, 40), (3, 17, 9)])
     func matchesTheTripleLoop(_ shape: (Int, Int, Int)) {
         let (k, m, n) = shape
         Self.check(Double.self, k: k, m: m, n: n, tolerance: 1e-15 * Double(m)) {
@@ -281,6 +284,47 @@ private func checkUnrolled<S: NACScalar>(_: S.Type) {
                 Float.fewRowsProduct(vectorExtensions: vectorExtensions, $0, rows: $1, $2, rows: $3, columns: $4,
                                      aRowStride: $5, into: $6)
             }
+        }
+    }
+}
+
+/// `copyScaledRowSegments` (segments of chosen rows of Ψ, scaled, into consecutive columns; four
+/// rows at a time) against the definition, element by element: row lists of every length modulo
+/// 4, rows out of order and skipped (inactive samples), zero scales, empty segments, a padded
+/// destination whose gaps stay untouched.
+@Suite struct CopyScaledRowSegmentsTests {
+    static func check<S: NACScalar>(_: S.Type, rows: [Int], count: Int) {
+        let sourceRows = 11, stride = 37, offset = 3, destinationStride = count + 2
+        var rng = Xoshiro256StarStar(seed: UInt64(rows.count * 100 + count))
+        let source = (0..<(sourceRows * stride)).map { _ in rng.normal(S.self) }
+        let scales = (0..<sourceRows).map { $0 == 4 ? S(0) : rng.normal(S.self) }
+        var destination = [S](repeating: S(-7), count: max(1, rows.count * destinationStride))
+        source.withUnsafeBufferPointer { ps in
+            rows.withUnsafeBufferPointer { pr in
+                scales.withUnsafeBufferPointer { pd in
+                    destination.withUnsafeMutableBufferPointer { po in
+                        S.copyScaledRowSegments(ps.baseAddress! + offset, rows: pr.baseAddress!, rowCount: rows.count,
+                                                sourceRowStride: stride, count: count, scales: pd.baseAddress!,
+                                                into: po.baseAddress!, destinationStride: destinationStride)
+                    }
+                }
+            }
+        }
+        for (k, row) in rows.enumerated() {
+            for i in 0..<destinationStride {
+                let got = destination[k * destinationStride + i]
+                let expected = i < count ? scales[row] * source[row * stride + offset + i] : S(-7)
+                #expect(got == expected, "\(S.self) rows \(rows), count \(count): column \(k), element \(i): \(got) ≠ \(expected)")
+            }
+        }
+    }
+
+    @Test(arguments: [[], [2], [0, 1], [5, 3, 4], [0, 1, 2, 3], [9, 0, 4, 7, 1], [1, 2, 3, 5, 6, 7, 8, 10],
+                      [10, 8, 6, 4, 2, 0, 1, 3, 5]])
+    func matchesTheDefinition(rows: [Int]) {
+        for count in [0, 1, 5, 31] {
+            Self.check(Double.self, rows: rows, count: count)
+            Self.check(Float.self, rows: rows, count: count)
         }
     }
 }

@@ -147,15 +147,20 @@ extension FisherSystem {
             } else {
                 // Column k: d_k ψ_k on rows 0..<P (a contiguous run of a row of Ψ), √λ at row P + k.
                 let scoreEnd = Swift.min(range.upperBound, p)
-                for (k, row) in system.active.enumerated() {
-                    let column = destination + k * leading
-                    if first < scoreEnd {
-                        Scalar.copy(StridedOperand(ps.baseAddress! + row * p + first, rowStride: 0), rows: 1,
-                                    columns: scoreEnd - first, alpha: scales[row], accumulate: false, into: column,
-                                    outRowStride: 0)
+                if first < scoreEnd {
+                    system.active.withUnsafeBufferPointer { rows in
+                        scales.withUnsafeBufferPointer { pd in
+                            Scalar.copyScaledRowSegments(ps.baseAddress! + first, rows: rows.baseAddress!, rowCount: rows.count,
+                                                         sourceRowStride: p, count: scoreEnd - first,
+                                                         scales: pd.baseAddress!, into: destination,
+                                                         destinationStride: leading)
+                        }
                     }
-                    let dampingStart = Swift.max(first, p)
-                    if dampingStart < range.upperBound {
+                }
+                let dampingStart = Swift.max(first, p)
+                if dampingStart < range.upperBound {
+                    for k in system.active.indices {
+                        let column = destination + k * leading
                         setToZero(column + dampingStart - first, count: range.upperBound - dampingStart)
                         if range.contains(p + k) { column[p + k - first] = rootDamping }
                     }
