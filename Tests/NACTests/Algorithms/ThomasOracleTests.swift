@@ -9,7 +9,7 @@ import Testing
 /// §1.4). The oracle uses the pseudo-inverse (the Fisher matrix is singular along the softmax's
 /// redundant direction), and every estimator's w has no component there either (SVD
 /// least squares, or SGD started at 0 moving along ψ), so the comparison is of like with like.
-private struct SharedSoftmaxProblem {
+struct SharedSoftmaxProblem {
     let mdp: FiniteMDP<Double>
     let policy: LinearSoftmaxPolicy<Double>
     let oracle: ExactOracle<Double>

@@ -124,6 +124,11 @@ private func updatedMatrix(_ a0: Matrix<Double>, _ u: Matrix<Double>, _ v: Matri
                 let direct = try lstd.solve(.ridge(lstd.trackedInverseRidge!))
                 // The tracked solve equals the direct one of (A + ε_k I) ϖ = b.
                 #expect(relativeError(tracked.w + tracked.v, direct.w + direct.v) < 1e-9)
+                // Its residual, from A ϖ without forming A, is that of a solve: A x with the
+                // buffered transitions equals the product with the formed A.
+                #expect(tracked.relativeResidual < 1e-9)
+                let x = (0..<7).map { Double($0) - 2.5 }
+                #expect(relativeError(lstd.statisticsProduct(x), lstd.statistics.multiplied(by: x)) < 1e-13)
                 observed.append(lstd.statistics.elements + lstd.target + lstd.trace
                                 + tracked.w + tracked.v + lstd.trackedInverse!.elements)
             }

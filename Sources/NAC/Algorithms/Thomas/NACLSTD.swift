@@ -45,7 +45,9 @@ public struct NACLSTD<E: Environment, P: Policy & PersistableModel>: Learner whe
             try LSTDQAccumulator(parameterCount: n, featureCount: features.featureCount,
                                  discount: configuration.discount, traceDecay: configuration.traceDecay,
                                  timeWeighting: c.timeWeighting, literalTrace: configuration.literalTrace,
-                                 forgetting: configuration.forgetting)
+                                 forgetting: configuration.forgetting,
+                                 trackedInverseRidge: configuration.lstdSolve == .trackedInverse
+                                     ? configuration.lstdTrackedInverseRidge : nil)
         }
     }
 

@@ -20,6 +20,7 @@
 /// | `episodesPerEstimate` | N | 2(n + 1) | eNAC |
 /// | `trainableParameters` | indices of θ the actor moves | all | all |
 /// | `lstdSolve` | how A ϖ = b is solved | SVD least squares | NAC-LSTD |
+/// | `lstdTrackedInverseRidge` | ε of the tracked M = (A + εI)⁻¹ when `lstdSolve` is `.trackedInverse` | 0.001 | NAC-LSTD |
 public struct ThomasConfiguration<Scalar: NACScalar>: Sendable, Equatable {
     public var discount: Scalar = 0.99
     public var traceDecay: Scalar = 1
@@ -38,6 +39,12 @@ public struct ThomasConfiguration<Scalar: NACScalar>: Sendable, Equatable {
     /// drifting-target reproduction trains only the mean of a Gaussian with fixed σ.
     public var trainableParameters: [Int]? = nil
     public var lstdSolve: LSTDSolveMethod<Scalar> = .leastSquares()
+    /// ε > 0 of the Sherman–Morrison inverse M = (A + εI)⁻¹ that NAC-LSTD keeps when `lstdSolve`
+    /// is `.trackedInverse`: each solve is then M b, O(N²), instead of a factorisation, O(N³) —
+    /// what makes re-solving at every step (TYPE 1) affordable. The same ϖ as `.ridge(ε)` while
+    /// β = 0; with forgetting β > 0 the ridge decays with A (ε βᵏ after k actor updates, since M
+    /// is rescaled rather than refactorised; see `LSTDQAccumulator.forget()`).
+    public var lstdTrackedInverseRidge: Scalar = 0.001
 
     public init() {}
 
@@ -82,6 +89,7 @@ public struct ThomasConfiguration<Scalar: NACScalar>: Sendable, Equatable {
         }
         if let n = episodesPerEstimate { try checkCount("episodesPerEstimate", n, atLeast: 1) }
         if case .ridge(let epsilon) = lstdSolve { try checkPositive("lstdSolve.ridge", epsilon) }
+        if lstdSolve == .trackedInverse { try checkPositive("lstdTrackedInverseRidge", lstdTrackedInverseRidge) }
         if let trainableParameters {
             guard !trainableParameters.isEmpty, Set(trainableParameters).count == trainableParameters.count else {
                 throw .incompatiblePolicy(reason: "trainableParameters must be non-empty and distinct")

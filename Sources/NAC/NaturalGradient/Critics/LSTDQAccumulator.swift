@@ -148,6 +148,33 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
         return a
     }
 
+    /// A x with A including the buffered transitions, U and V their k rows:
+    /// A_applied x + Uᵀ (V x), without forming A.
+    /// - Precondition: `x.count == size`.
+    /// - Complexity: 2N² + 4Nk flops (three gemv); no N × N copy.
+    func statisticsProduct(_ x: [Scalar]) -> [Scalar] {
+        precondition(x.count == size, "LSTDQAccumulator.statisticsProduct: A is \(size) × \(size) but x has \(x.count) elements")
+        var y = appliedStatistics.multiplied(by: x)
+        let k = pendingCount, n = size
+        guard k > 0, n > 0 else { return y }
+        var coefficients = [Scalar](repeating: 0, count: k)
+        pendingTraces.withUnsafeBufferPointer { pu in
+            pendingDifferences.withUnsafeBufferPointer { pv in
+                x.withUnsafeBufferPointer { px in
+                    coefficients.withUnsafeMutableBufferPointer { pc in
+                        y.withUnsafeMutableBufferPointer { py in
+                            Scalar.gemv(.none, m: k, n: n, alpha: 1, a: pv.baseAddress!, lda: n, x: px.baseAddress!,
+                                        incx: 1, beta: 0, y: pc.baseAddress!, incy: 1)
+                            Scalar.gemv(.transposed, m: k, n: n, alpha: 1, a: pu.baseAddress!, lda: n,
+                                        x: pc.baseAddress!, incx: 1, beta: 1, y: py.baseAddress!, incy: 1)
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
     /// Adds one transition to the statistics (and to the tracked inverse).
     ///
     /// - Throws: `.nonFiniteInput` naming the offending field (the statistics are unchanged).
@@ -286,7 +313,8 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
     ///   `.nonFiniteInput` if the statistics overflowed, `.invalidHyperparameter` for ε ≤ 0 or a
     ///   relative cut-off outside [0, 1).
     /// - Complexity: O(N³) (`.leastSquares`, `.ridge`) or O(N²) (`.trackedInverse`; O(N²k) with k
-    ///   transitions buffered).
+    ///   transitions buffered, for the Woodbury coupling; A itself is never copied, its residual
+    ///   comes from `statisticsProduct`).
     @_specialize(where Scalar == Double)
     @_specialize(where Scalar == Float)
     public func solve(
@@ -294,9 +322,11 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
     ) throws(NaturalGradientError) -> CompatibleCriticSolution<Scalar> {
         let varpi: [Scalar]
         var rank: Int? = nil
-        var system = statistics
+        // A ϖ for the residual of the system solved (with its ridge).
+        let product: ([Scalar]) -> [Scalar]
         switch method {
         case .leastSquares(let cutoff):
+            let system = statistics
             do {
                 let solution = try system.leastSquaresSVD(Matrix(column: target), relativeCutoff: cutoff)
                 varpi = solution.solution.elements
@@ -304,14 +334,17 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
             } catch {
                 throw Self.map(error)
             }
+            product = { system.multiplied(by: $0) }
         case .ridge(let epsilon):
             try requirePositive("ridge", epsilon)
+            var system = statistics
             system.addToDiagonal(epsilon)
             do {
                 varpi = try system.leastSquares(Matrix(column: target)).elements
             } catch {
                 throw Self.map(error)
             }
+            product = { [system] in system.multiplied(by: $0) }
         case .trackedInverse:
             guard let inverse, inverseBreakdown == nil, let ridge = trackedInverseRidge else {
                 throw .trackedInverseUnavailable(denominator: inverseBreakdown.map { Double($0) })
@@ -325,10 +358,16 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
             } else {
                 varpi = inverse.solve(target)
             }
-            system.addToDiagonal(ridge)
+            // (A + εI) ϖ without forming A with its buffered transitions (an N × N copy: it cost
+            // more than the solve itself).
+            product = { x in
+                var y = statisticsProduct(x)
+                axpy(ridge, x, &y)
+                return y
+            }
         }
         try requireFinite("LSTD solution", varpi)
-        var residual = system.multiplied(by: varpi)
+        var residual = product(varpi)
         axpy(-1, target, &residual)
         let bNorm = norm(target)
         return CompatibleCriticSolution(
