@@ -61,6 +61,22 @@ void nac_few_rows_product_f64_variant(int avx2, ptrdiff_t k, ptrdiff_t m, ptrdif
                                       const double *a, ptrdiff_t a_row_stride, double *out);
 void nac_few_rows_product_f32_variant(int avx2, ptrdiff_t k, ptrdiff_t m, ptrdiff_t n, const float *c,
                                       const float *a, ptrdiff_t a_row_stride, float *out);
+// 3b. Segments of chosen rows, scaled, into consecutive columns (the least-squares route's wide
+// system): destination[k·destination_stride + i] = scales[rows[k]] · source[rows[k]·source_row_stride + i]
+// for k < row_count, i < count; the destination must not overlap the source. Four rows at a time.
+void nac_copy_scaled_row_segments_f64(ptrdiff_t row_count, ptrdiff_t count, const double *source,
+                                      const ptrdiff_t *rows, ptrdiff_t source_row_stride, const double *scales,
+                                      double *destination, ptrdiff_t destination_stride);
+void nac_copy_scaled_row_segments_f32(ptrdiff_t row_count, ptrdiff_t count, const float *source,
+                                      const ptrdiff_t *rows, ptrdiff_t source_row_stride, const float *scales,
+                                      float *destination, ptrdiff_t destination_stride);
+// For tests: the baseline version (avx2 == 0) or the AVX2 one (when the CPU has it).
+void nac_copy_scaled_row_segments_f64_variant(int avx2, ptrdiff_t row_count, ptrdiff_t count, const double *source,
+                                              const ptrdiff_t *rows, ptrdiff_t source_row_stride,
+                                              const double *scales, double *destination, ptrdiff_t destination_stride);
+void nac_copy_scaled_row_segments_f32_variant(int avx2, ptrdiff_t row_count, ptrdiff_t count, const float *source,
+                                              const ptrdiff_t *rows, ptrdiff_t source_row_stride,
+                                              const float *scales, float *destination, ptrdiff_t destination_stride);
 // 4. Column inner products for Householder QR, column-major operands (ld* = leading dimensions):
 //   w[i + j*ldw] += Σ_{r<k} v[r + i*ldv] · c[r + j*ldc]     (W (p × q) += Vᵀ C; V k × p, C k × q)
 // reading C in place (no packing), for k long and p, q small; and Σ_{i<n} x[i]², unscaled (the

@@ -98,6 +98,17 @@ extension Double: NACScalar {
         nac_few_rows_product_f64_variant(vectorExtensions ? 1 : 0, k, m, n, c, a, aRowStride, out)
     }
 
+    /// `copyScaledRowSegments` through a chosen version of the C kernel (tests): the baseline one, or
+    /// AVX2 when `vectorExtensions` and the CPU has it.
+    static func copyScaledRowSegments(
+        vectorExtensions: Bool, _ source: UnsafePointer<Double>, rows: UnsafePointer<Int>, rowCount: Int,
+        sourceRowStride: Int, count: Int, scales: UnsafePointer<Double>, into destination: UnsafeMutablePointer<Double>,
+        destinationStride: Int
+    ) {
+        nac_copy_scaled_row_segments_f64_variant(vectorExtensions ? 1 : 0, rowCount, count, source, rows, sourceRowStride,
+                                                    scales, destination, destinationStride)
+    }
+
     /// The version of the tanh kernel this CPU runs: 2 (AVX-512), 1 (AVX2 + FMA) or 0 (baseline).
     static var hyperbolicTangentLevel: Int { Int(nac_tanh_vector_level()) }
 
@@ -287,6 +298,14 @@ extension Double: NACScalar {
         aRowStride: Int, into out: UnsafeMutablePointer<Double>
     ) {
         nac_few_rows_product_f64(k, m, n, c, a, aRowStride, out)
+    }
+
+    public static func copyScaledRowSegments(
+        _ source: UnsafePointer<Double>, rows: UnsafePointer<Int>, rowCount: Int, sourceRowStride: Int, count: Int,
+        scales: UnsafePointer<Double>, into destination: UnsafeMutablePointer<Double>, destinationStride: Int
+    ) {
+        nac_copy_scaled_row_segments_f64(rowCount, count, source, rows, sourceRowStride, scales, destination,
+                                            destinationStride)
     }
 
     public static func writeJacobianRows(

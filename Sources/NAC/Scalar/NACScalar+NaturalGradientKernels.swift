@@ -58,47 +58,6 @@ extension NACScalar {
         }
     }
 
-    /// Copies a segment of `count` elements from each of the rows `rows[k]` (k < `rowCount`) of a
-    /// row-major source, scaled, into consecutive destination columns:
-    ///
-    ///     destination[k · destinationStride + i] = scales[rows[k]] · source[rows[k] · sourceRowStride + i]
-    ///
-    /// — how the least-squares route writes a chunk of the wide system's columns from the rows of Ψ.
-    /// Four rows are copied together, element by element: four read streams in flight instead of
-    /// one. With W3's scores (256 rows, segments of 2048 elements, 338 KB apart, from memory), a
-    /// C probe of both orders copied all of Ψ in 5.7 against 7.8 ms in float32 (medians of 21;
-    /// eight rows at a time 5.8).
-    /// - Complexity: O(rowCount · count).
-    @_specialize(where Self == Double)
-    @_specialize(where Self == Float)
-    public static func copyScaledRowSegments(
-        _ source: UnsafePointer<Self>, rows: UnsafePointer<Int>, rowCount: Int, sourceRowStride: Int, count: Int,
-        scales: UnsafePointer<Self>, into destination: UnsafeMutablePointer<Self>, destinationStride: Int
-    ) {
-        var k = 0
-        while k + 4 <= rowCount {
-            let r0 = rows[k], r1 = rows[k + 1], r2 = rows[k + 2], r3 = rows[k + 3]
-            let x0 = source + r0 * sourceRowStride, x1 = source + r1 * sourceRowStride
-            let x2 = source + r2 * sourceRowStride, x3 = source + r3 * sourceRowStride
-            let s0 = scales[r0], s1 = scales[r1], s2 = scales[r2], s3 = scales[r3]
-            let y0 = destination + k * destinationStride, y1 = y0 + destinationStride
-            let y2 = y1 + destinationStride, y3 = y2 + destinationStride
-            for i in 0..<count {
-                y0[i] = s0 * x0[i]
-                y1[i] = s1 * x1[i]
-                y2[i] = s2 * x2[i]
-                y3[i] = s3 * x3[i]
-            }
-            k += 4
-        }
-        while k < rowCount {
-            let x = source + rows[k] * sourceRowStride, s = scales[rows[k]]
-            let y = destination + k * destinationStride
-            for i in 0..<count { y[i] = s * x[i] }
-            k += 1
-        }
-    }
-
     /// The linear reverse recurrence behind discounted returns, TD(λ) and GAE:
     ///
     ///     out[t] = x[t] + coefficient[t] · out[t + 1],   t = count − 1, …, 0,   out[count] = 0.

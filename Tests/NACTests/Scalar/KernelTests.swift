@@ -289,11 +289,14 @@ private func checkUnrolled<S: NACScalar>(_: S.Type) {
 }
 
 /// `copyScaledRowSegments` (segments of chosen rows of Ψ, scaled, into consecutive columns; four
-/// rows at a time) against the definition, element by element: row lists of every length modulo
-/// 4, rows out of order and skipped (inactive samples), zero scales, empty segments, a padded
+/// rows at a time) against the definition, element by element, through the dispatching entry
+/// and both versions of the C kernel (baseline, AVX2): row lists of every length modulo 4, rows
+/// out of order and skipped (inactive samples), zero scales, empty segments, a padded
 /// destination whose gaps stay untouched.
 @Suite struct CopyScaledRowSegmentsTests {
-    static func check<S: NACScalar>(_: S.Type, rows: [Int], count: Int) {
+    typealias Copy<S: NACScalar> = (UnsafePointer<S>, UnsafePointer<Int>, Int, Int, Int, UnsafePointer<S>, UnsafeMutablePointer<S>, Int) -> Void
+
+    static func check<S: NACScalar>(_: S.Type, rows: [Int], count: Int, copy: Copy<S>) {
         let sourceRows = 11, stride = 37, offset = 3, destinationStride = count + 2
         var rng = Xoshiro256StarStar(seed: UInt64(rows.count * 100 + count))
         let source = (0..<(sourceRows * stride)).map { _ in rng.normal(S.self) }
@@ -303,9 +306,8 @@ private func checkUnrolled<S: NACScalar>(_: S.Type) {
             rows.withUnsafeBufferPointer { pr in
                 scales.withUnsafeBufferPointer { pd in
                     destination.withUnsafeMutableBufferPointer { po in
-                        S.copyScaledRowSegments(ps.baseAddress! + offset, rows: pr.baseAddress!, rowCount: rows.count,
-                                                sourceRowStride: stride, count: count, scales: pd.baseAddress!,
-                                                into: po.baseAddress!, destinationStride: destinationStride)
+                        copy(ps.baseAddress! + offset, pr.baseAddress ?? UnsafePointer(bitPattern: 8)!, rows.count, stride,
+                             count, pd.baseAddress!, po.baseAddress!, destinationStride)
                     }
                 }
             }
@@ -323,8 +325,24 @@ private func checkUnrolled<S: NACScalar>(_: S.Type) {
                       [10, 8, 6, 4, 2, 0, 1, 3, 5]])
     func matchesTheDefinition(rows: [Int]) {
         for count in [0, 1, 5, 31] {
-            Self.check(Double.self, rows: rows, count: count)
-            Self.check(Float.self, rows: rows, count: count)
+            Self.check(Double.self, rows: rows, count: count) {
+                Double.copyScaledRowSegments($0, rows: $1, rowCount: $2, sourceRowStride: $3, count: $4, scales: $5,
+                                             into: $6, destinationStride: $7)
+            }
+            Self.check(Float.self, rows: rows, count: count) {
+                Float.copyScaledRowSegments($0, rows: $1, rowCount: $2, sourceRowStride: $3, count: $4, scales: $5,
+                                            into: $6, destinationStride: $7)
+            }
+            for vectorExtensions in [false, true] {
+                Self.check(Double.self, rows: rows, count: count) {
+                    Double.copyScaledRowSegments(vectorExtensions: vectorExtensions, $0, rows: $1, rowCount: $2,
+                                                 sourceRowStride: $3, count: $4, scales: $5, into: $6, destinationStride: $7)
+                }
+                Self.check(Float.self, rows: rows, count: count) {
+                    Float.copyScaledRowSegments(vectorExtensions: vectorExtensions, $0, rows: $1, rowCount: $2,
+                                                sourceRowStride: $3, count: $4, scales: $5, into: $6, destinationStride: $7)
+                }
+            }
         }
     }
 }
