@@ -55,13 +55,25 @@ public struct LearnerSpecification: Sendable, Equatable {
         self.bias = bias
     }
 
+    /// The largest batch size accepted (2³¹ − 1 transitions per iteration), so that the steps per
+    /// copy and the batch the copies collect stay far from integer overflow.
+    public static let largestBatchSize = Int(Int32.max)
+    /// The most environment copies accepted (each is a live environment).
+    public static let mostCopies = 1 << 16
+
     /// Checks the fields that do not depend on the algorithm (ranges of γ, λ, counts, widths).
     /// - Throws: `TrainingError.invalidHyperparameter`.
     public func validate() throws(TrainingError) {
         if let discount { try requireTraining("discount (gamma)", discount, in: 0...1) }
         if let gaeLambda { try requireTraining("lambda", gaeLambda, in: 0...1) }
-        if let batchSize { try requireTrainingCount("batch size", batchSize) }
-        if let copies { try requireTrainingCount("copies", copies) }
+        if let batchSize {
+            try requireTrainingCount("batch size", batchSize)
+            try requireTrainingAtMost("batch size", batchSize, Self.largestBatchSize)
+        }
+        if let copies {
+            try requireTrainingCount("copies", copies)
+            try requireTrainingAtMost("copies", copies, Self.mostCopies)
+        }
         if let maximumKL { try requireTrainingPositive("KL trust region (kl)", maximumKL) }
         if let hiddenLayers {
             for (i, w) in hiddenLayers.enumerated() where w < 1 {
@@ -152,14 +164,16 @@ public enum LearnerRegistry {
         "its critic weights every sample by f(t) = 1 and uses GAE advantages, so there is no biased/unbiased choice"
 
     /// A Thomas (2014) learner with its default linear policy and features for the environment;
-    /// the specification's γ (and bias, where the algorithm has the switch) are passed on; the
-    /// MLP, batch and trust-region options do not apply.
+    /// the specification's γ (where the algorithm discounts) and bias (where it has the switch)
+    /// are passed on; the MLP, batch and trust-region options do not apply.
     static func thomas<Scalar: NACScalar>(_ algorithm: ThomasAlgorithm, _ summary: String) -> Entry<Scalar> {
-        Entry(name: algorithm.rawValue, summary: summary,
-              options: algorithm.hasBiasSwitch ? [.gamma, .bias] : [.gamma],
+        var options: Set<LearnerOption> = algorithm.usesDiscount ? [.gamma] : []
+        if algorithm.hasBiasSwitch { options.insert(.bias) }
+        return Entry(name: algorithm.rawValue, summary: summary, options: options,
               otherOptionsReason: "its policy is linear in the environment's built-in features and it learns from one "
                   + "environment, step by step or episode by episode"
-                  + (algorithm.hasBiasSwitch ? "" : ", with no biased/unbiased switch")) { specification in
+                  + (algorithm.hasBiasSwitch ? "" : ", with no biased/unbiased switch")
+                  + (algorithm.usesDiscount ? "" : ", and it is average-reward (no discount γ)")) { specification in
             var configuration = ThomasConfiguration<Scalar>()
             configuration.bias = specification.bias
             if let discount = specification.discount { configuration.discount = Scalar(discount) }

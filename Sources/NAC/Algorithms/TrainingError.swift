@@ -72,6 +72,13 @@ func requireTrainingCount(_ name: String, _ value: Int, atLeast minimum: Int = 1
     }
 }
 
+/// Throws `.invalidHyperparameter` unless `value` ≤ `maximum`.
+func requireTrainingAtMost(_ name: String, _ value: Int, _ maximum: Int) throws(TrainingError) {
+    guard value <= maximum else {
+        throw .invalidHyperparameter(name: name, value: "\(value)", requirement: "must be at most \(maximum)")
+    }
+}
+
 /// Throws `.nonFinite(quantity:iteration:)` if `values` holds a NaN or ±∞.
 func requireTrainingFinite<Scalar: NACScalar>(
     _ quantity: String, _ values: [Scalar], iteration: Int

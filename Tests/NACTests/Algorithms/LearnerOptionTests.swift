@@ -44,8 +44,9 @@ import Testing
                     } catch let TrainingError.optionNotApplicable(named, algorithm, reason) {
                         #expect(named == option.description)
                         #expect(algorithm == entry.name)
-                        #expect(reason.hasSuffix("it takes " + LearnerOption.allCases.filter(entry.options.contains)
-                            .map(\.description).joined(separator: ", ")))
+                        let taken = LearnerOption.allCases.filter(entry.options.contains).map(\.description)
+                        #expect(reason.hasSuffix("it takes " + (taken.isEmpty ? "none of the algorithm options"
+                                                                               : taken.joined(separator: ", "))))
                     }
                 }
             }
@@ -60,8 +61,15 @@ import Testing
         for name in ["nac-lstd", "enac2", "nac-s", "inac"] {
             #expect(try LearnerRegistry.entry(name, as: Double.self).options == [.gamma, .bias])
         }
-        for name in ["enac", "bhatnagar"] {
-            #expect(try LearnerRegistry.entry(name, as: Double.self).options == [.gamma])
+        #expect(try LearnerRegistry.entry("enac", as: Double.self).options == [.gamma])
+        // Bhatnagar et al.'s Algorithm 3 is average-reward: γ would be silently ignored.
+        #expect(try LearnerRegistry.entry("bhatnagar", as: Double.self).options == [])
+        #expect(throws: TrainingError.optionNotApplicable(
+            option: "--gamma", algorithm: "bhatnagar",
+            reason: "its policy is linear in the environment's built-in features and it learns from one environment, "
+                + "step by step or episode by episode, with no biased/unbiased switch, and it is average-reward "
+                + "(no discount γ); it takes none of the algorithm options")) {
+            _ = try LearnerRegistry.make("bhatnagar", specification: .init(environment: "cartpole", discount: 0.5), as: Double.self)
         }
         // The first offending option is named, and the message says what the learner takes.
         let spec = LearnerSpecification(environment: "cartpole", hiddenLayers: [8], discount: 0.9, batchSize: 64, bias: .biased)

@@ -14,17 +14,20 @@ import Testing
     }
 
     /// Both actor rules (TYPE 2 every 20 steps; TYPE 1, which solves at every step) with β = 0
-    /// (each actor update resets A and ε): the policy parameters and the latest estimate agree
-    /// with the `.ridge(ε)` run to 1e-8 after 40 episodes.
-    @Test(arguments: [ActorUpdateRule<Double>.every(20), .angle(threshold: 0.2, lag: 5)])
-    func trackedInverseFollowsTheRidgeSolve(rule: ActorUpdateRule<Double>) throws {
+    /// (each actor update resets A and ε), and TYPE 2 with β = 0.5 (A scaled, M re-inverted at ε):
+    /// the policy parameters and the latest estimate agree with the `.ridge(ε)` run to 1e-8 after
+    /// 40 episodes.
+    @Test(arguments: [(ActorUpdateRule<Double>.every(20), 0.0), (.angle(threshold: 0.2, lag: 5), 0.0), (.every(20), 0.5)])
+    func trackedInverseFollowsTheRidgeSolve(rule: ActorUpdateRule<Double>, forgetting: Double) throws {
         let p = try SharedSoftmaxProblem()
-        func run(_ solve: LSTDSolveMethod<Double>) throws -> (theta: [Double], w: [Double], v: [Double], updates: Int) {
+        func run(_ solve: LSTDSolveMethod<Double>) throws -> (theta: [Double], w: [Double], v: [Double], updates: Int, ridge: Double?) {
             var learner = try NACLSTD(environment: p.mdp, policy: p.policy, features: p.baseline,
-                                      configuration: Self.configuration(p, rule: rule, forgetting: 0, solve: solve), seed: 5)
+                                      configuration: Self.configuration(p, rule: rule, forgetting: forgetting, solve: solve),
+                                      seed: 5)
             var updates = 0
             for _ in 0..<40 { updates += try learner.iterate().policyUpdates }
-            return (learner.policy.parameters, learner.latestEstimate!.w, learner.latestEstimate!.v, updates)
+            return (learner.policy.parameters, learner.latestEstimate!.w, learner.latestEstimate!.v, updates,
+                    learner.statistics.trackedInverseRidge)
         }
         let tracked = try run(.trackedInverse)
         let ridge = try run(.ridge(0.01))
@@ -32,23 +35,50 @@ import Testing
         #expect(Self.relativeError(tracked.theta, ridge.theta) < 1e-8)
         #expect(Self.relativeError(tracked.w + tracked.v, ridge.w + ridge.v) < 1e-8)
         #expect(tracked.theta != p.policy.parameters)
+        #expect(tracked.ridge == 0.01 && ridge.ridge == nil)
     }
 
-    /// With forgetting β = 0.5 the tracked ridge decays with A (ε β^k after k actor updates; M is
-    /// rescaled, not refactorised): the latest estimate is the ridge solve with that ε.
-    @Test func trackedRidgeDecaysWithForgetting() throws {
+    /// Under TYPE 2, an episode whose last step updates the actor keeps that update's w as the
+    /// latest estimate; it used to be re-solved from the statistics just forgotten (w = 0).
+    /// random-mdp's episodes last 100 steps, the default rule updates every 100.
+    @Test func anUpdateAtTheLastStepKeepsItsEstimate() throws {
+        let env = try EnvironmentRegistry.make("random-mdp", as: Double.self)
+        var learner = try ThomasLearnerFactory.make(algorithm: "nac-lstd", environment: env, seed: 2)
+        for _ in 0..<3 {
+            let step = try learner.iterate()
+            #expect(step.environmentSteps == 100 && step.policyUpdates == 1)
+            #expect(step.diagnostics["w_norm"]! > 0)
+        }
+    }
+
+    /// `refreshTrackedInverse(ridge:)` restores ε after forgetting scaled it, and refuses a bad ε.
+    @Test func refreshingRestoresTheRidge() throws {
+        var lstd = try LSTDQAccumulator<Double>(parameterCount: 4, featureCount: 3, discount: 0.9, traceDecay: 0.8,
+                                                forgetting: 0.5, trackedInverseRidge: 0.1, blockSize: 4)
+        for transition in randomTransitions(count: 30, n: 4, m: 3, seed: 77) { try lstd.observe(transition) }
+        lstd.forget()
+        #expect(lstd.trackedInverseRidge == 0.05)
+        try lstd.refreshTrackedInverse(ridge: 0.1)
+        #expect(lstd.trackedInverseRidge == 0.1)
+        let tracked = try lstd.solve(.trackedInverse), direct = try lstd.solve(.ridge(0.1))
+        #expect(Self.relativeError(tracked.w + tracked.v, direct.w + direct.v) < 1e-10)
+        for bad in [0.0, -1, .nan, .infinity] {
+            #expect(throws: NaturalGradientError.self) { try lstd.refreshTrackedInverse(ridge: bad) }
+        }
+        #expect(lstd.trackedInverseRidge == 0.1)
+    }
+
+    /// A relative cut-off outside [0, 1) is refused when NAC-LSTD is built, not at its first solve.
+    @Test(arguments: [2.0, -1, .nan, 1])
+    func aBadCutoffIsRefusedUpFront(cutoff: Double) throws {
         let p = try SharedSoftmaxProblem()
-        var learner = try NACLSTD(environment: p.mdp, policy: p.policy, features: p.baseline,
-                                  configuration: Self.configuration(p, rule: .every(20), forgetting: 0.5, solve: .trackedInverse),
-                                  seed: 5)
-        var updates = 0
-        for _ in 0..<40 { updates += try learner.iterate().policyUpdates }
-        let ridge = try #require(learner.statistics.trackedInverseRidge)
-        #expect(updates > 0)
-        #expect(abs(ridge - 0.01 * pow(0.5, Double(updates))) <= 1e-15 * 0.01)
-        let direct = try learner.statistics.solve(.ridge(ridge))
-        let latest = try #require(learner.latestEstimate)
-        #expect(Self.relativeError(latest.w + latest.v, direct.w + direct.v) < 1e-8)
+        var c = p.configuration(.unbiased)
+        c.lstdSolve = .leastSquares(relativeCutoff: cutoff)
+        #expect(throws: AlgorithmError.self) {
+            _ = try NACLSTD(environment: p.mdp, policy: p.policy, features: p.baseline, configuration: c, seed: 5)
+        }
+        c.lstdSolve = .leastSquares(relativeCutoff: 0.5)
+        _ = try NACLSTD(environment: p.mdp, policy: p.policy, features: p.baseline, configuration: c, seed: 5)
     }
 
     static func configuration(

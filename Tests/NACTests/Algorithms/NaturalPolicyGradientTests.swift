@@ -126,6 +126,28 @@ import Testing
         var replay = ReplayNaturalPolicyGradientConfiguration<Double>()
         replay.bufferCapacity = 100
         #expect(throws: TrainingError.self) { try replay.validate() }
+        // Absurd sizes are refused by name, not trapped in the steps-per-copy arithmetic.
+        #expect(throws: TrainingError.invalidHyperparameter(name: "batch size", value: "\(Int.max)",
+                                                            requirement: "must be at most 2147483647")) {
+            _ = try LearnerRegistry.make("npg", specification: .init(environment: "cartpole", batchSize: .max), as: Double.self)
+        }
+        #expect(throws: TrainingError.invalidHyperparameter(name: "copies", value: "65537", requirement: "must be at most 65536")) {
+            try LearnerSpecification(environment: "cartpole", copies: 65_537).validate()
+        }
+        // Steps per copy: ⌈B / N⌉, also at the largest batch.
+        let largest = LearnerSpecification(environment: "cartpole", batchSize: LearnerSpecification.largestBatchSize, copies: 3)
+        let c: NaturalPolicyGradientConfiguration<Double> = NaturalPolicyGradientFactory.configuration(for: largest)
+        #expect(c.stepsPerCopy == 715_827_883 && c.batchSize == 2_147_483_649)
+    }
+
+    /// npg-replay's buffer holds at least one iteration's batch: a batch larger than the default
+    /// 8192 transitions, or one that the copies round up past it, is not refused by a buffer the
+    /// command line cannot set.
+    @Test func replayBufferHoldsTheBatch() throws {
+        for (batch, copies) in [(10_000, 8), (8192, 3)] {
+            let spec = LearnerSpecification(environment: "cartpole", seed: 1, hiddenLayers: [4], batchSize: batch, copies: copies)
+            _ = try LearnerRegistry.make("npg-replay", specification: spec, as: Float.self)
+        }
     }
 
     /// A NaN reward during training stops the learner with an error naming the quantity.

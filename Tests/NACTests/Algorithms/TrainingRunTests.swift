@@ -8,7 +8,8 @@ import Testing
 @Suite struct TrainingRunTests {
     /// Each iteration ends `episodesPerIteration` episodes of return `episodeReturn` and 10 steps
     /// each, then moves every policy parameter by +1; iteration `failAt` (1-based) throws, after
-    /// setting the parameters to NaN if `poisonBeforeFailing`. `onIterate` sees the iteration number.
+    /// moving the parameters by +1000 (an online learner's updates before its failure), or setting
+    /// them to NaN if `poisonBeforeFailing`. `onIterate` sees the iteration number.
     struct ScriptedLearner: Learner {
         typealias Scalar = Double
         var name: String { "scripted" }
@@ -24,7 +25,7 @@ import Testing
             iterations += 1
             onIterate(iterations)
             if iterations == failAt {
-                if poisonBeforeFailing { policy.parameters = policy.parameters.map { _ in .nan } }
+                policy.parameters = policy.parameters.map { poisonBeforeFailing ? .nan : $0 + 1000 }
                 throw TrainingError.nonFinite(quantity: "scripted", iteration: iterations)
             }
             policy.parameters = policy.parameters.map { $0 + 1 }
@@ -131,10 +132,12 @@ import Testing
             #expect(failure.summary.curve.episodes == 6)
             #expect(failure.description.hasSuffix("(iteration 4); saved learning_curve.csv, learning_curve.svg, policy.json"))
         }
+        // The policy from before the failing iteration, not the one its updates left.
         #expect(try Self.csvLines(run.csvURL).count == 7)
         #expect(try Self.savedParameters(run.policyURL) == Self.moved(initial, 3))
 
-        // A policy that became NaN is not written over the last checkpoint.
+        // A learner whose policy became NaN in the failing iteration: the saved policy is still
+        // the one from before it, written over the checkpoints.
         let poisonedDir = Self.directory("poisoned")
         defer { try? FileManager.default.removeItem(at: poisonedDir) }
         learner.poisonBeforeFailing = true
@@ -144,12 +147,42 @@ import Testing
             _ = try poisoned.run()
             Issue.record("the run did not fail")
         } catch let failure as TrainingRun<Double>.Failure {
-            #expect(!failure.savedPolicyAtFailure)
-            #expect(failure.savedFiles.last == poisoned.policyURL)
-            #expect(failure.summary.policySaves == 3)
-            #expect(failure.description.contains("non-finite parameters and was not saved"))
+            #expect(failure.savedPolicyAtFailure)
+            #expect(failure.summary.policySaves == 4)
         }
         #expect(try Self.savedParameters(poisoned.policyURL) == Self.moved(initial, 3))
+    }
+
+    /// A learner whose θ is already non-finite when an iteration begins (it went NaN without
+    /// throwing) and then fails: nothing non-finite is written over the last checkpoint.
+    @Test func aNonFinitePolicyNeverOverwritesTheCheckpoint() throws {
+        struct Poisoning: Learner {
+            typealias Scalar = Double
+            var name: String { "poisoning" }
+            var inner = ScriptedLearner()
+            mutating func iterate() throws -> LearnerIteration {
+                let step = try inner.iterate()
+                if inner.iterations == 3 { inner.policy.parameters = inner.policy.parameters.map { _ in .nan } }
+                if inner.iterations == 4 { throw TrainingError.nonFinite(quantity: "scripted", iteration: 4) }
+                return step
+            }
+            var currentPolicy: SavedModel<Double> { inner.currentPolicy }
+        }
+        let dir = Self.directory("nonfinite")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let initial = Poisoning().inner.policy.parameters
+        var run = TrainingRun(learner: Poisoning(), directory: dir, title: "t", stepBudget: 1000)
+        run.checkpointInterval = 0
+        do {
+            _ = try run.run()
+            Issue.record("the run did not fail")
+        } catch let failure as TrainingRun<Double>.Failure {
+            #expect(!failure.savedPolicyAtFailure)
+            #expect(failure.savedFiles.last == run.policyURL)
+            #expect(failure.summary.policySaves == 2)
+            #expect(failure.description.contains("non-finite parameters and was not saved"))
+        }
+        #expect(try Self.savedParameters(run.policyURL) == Self.moved(initial, 2))
     }
 
     @Test func aRealLearnerRunsToItsBudget() throws {

@@ -18,7 +18,7 @@ public enum NaturalPolicyGradientFactory {
         if let l = specification.gaeLambda { c.gaeLambda = Scalar(l) }
         if let k = specification.maximumKL { c.maximumKL = Scalar(k) }
         if let n = specification.copies { c.copies = n }
-        if let b = specification.batchSize { c.stepsPerCopy = max(1, (b + c.copies - 1) / c.copies) }
+        if let b = specification.batchSize { c.stepsPerCopy = max(1, (b - 1) / c.copies + 1) }
         return c
     }
 
@@ -69,7 +69,8 @@ public enum NaturalPolicyGradientFactory {
     }
 
     /// `ReplayNaturalPolicyGradient` for the specification (the batch size sets the steps
-    /// collected per iteration). A `SpecializedLearner` (compiled for `Float` and `Double`).
+    /// collected per iteration; the buffer, 8192 transitions by default, grows to hold at least
+    /// one iteration's batch). A `SpecializedLearner` (compiled for `Float` and `Double`).
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public static func makeReplayLearner<Scalar: NACScalar>(
         specification: LearnerSpecification, as _: Scalar.Type = Scalar.self
@@ -78,6 +79,7 @@ public enum NaturalPolicyGradientFactory {
         let env: AnyEnvironment<Scalar> = try specification.makeEnvironment()
         var c = ReplayNaturalPolicyGradientConfiguration<Scalar>()
         c.base = configuration(for: specification, base: c.base)
+        c.bufferCapacity = Swift.max(c.bufferCapacity, c.base.batchSize)
         switch try specification.resolvedPolicyKind(for: env.actionSpace) {
         case .categorical:
             return SpecializedLearner(try ReplayNaturalPolicyGradient(policy: categorical(specification, env), environment: env,

@@ -74,7 +74,7 @@ public struct ENAC2<E: Environment, P: Policy & PersistableModel>: Learner where
         do throws(LinearAlgebraError) {
             solution = try statistics.leastSquaresSVD(Matrix(column: target))
         } catch {
-            throw .critic(.nonFiniteInput(argument: "eNAC2 statistics (\(error))", index: 0))
+            throw .critic(LSTDQAccumulator<Scalar>.map(error, statistics: "eNAC2 statistics"))
         }
         let varpi = solution.solution.elements
         let n = agent.parameterCount

@@ -13,8 +13,9 @@
 ///
 /// The statistics are `LSTDQAccumulator`'s (which orders ϖ as [w ; v]). P&S re-solve every
 /// step; this implementation solves only when the result is used — every step under TYPE 1,
-/// at the update steps under TYPE 2, and at episode ends for `latestEstimate` — which gives the
-/// same θ trajectory. One `iterate()` runs one episode.
+/// at the update steps under TYPE 2, and at episode ends for `latestEstimate` (unless the last
+/// step updated the actor: then it is that update's w) — which gives the same θ trajectory.
+/// One `iterate()` runs one episode.
 /// - Complexity: O(N²) per step plus O(N³) per solve, N = n + m.
 public struct NACLSTD<E: Environment, P: Policy & PersistableModel>: Learner where P.Scalar == E.Scalar {
     public typealias Scalar = E.Scalar
@@ -51,10 +52,37 @@ public struct NACLSTD<E: Environment, P: Policy & PersistableModel>: Learner whe
         }
     }
 
-    private func solve() throws(AlgorithmError) -> NaturalGradientEstimate<Scalar> {
+    /// Solves A ϖ = b by `lstdSolve`. With `.trackedInverse`, a Sherman–Morrison breakdown (a
+    /// tiny denominator on the way) is answered by re-inverting A + εI directly, once.
+    private mutating func solve() throws(AlgorithmError) -> NaturalGradientEstimate<Scalar> {
         let method = configuration.base.lstdSolve
-        let solution = try wrapCritic { () throws(NaturalGradientError) in try statistics.solve(method) }
+        let solution: CompatibleCriticSolution<Scalar>
+        do throws(NaturalGradientError) {
+            solution = try statistics.solve(method)
+        } catch {
+            guard case .trackedInverseUnavailable(denominator: .some) = error else { throw .critic(error) }
+            do throws(NaturalGradientError) {
+                try statistics.refreshTrackedInverse()
+                solution = try statistics.solve(method)
+            } catch {
+                throw .critic(error)
+            }
+        }
         return NaturalGradientEstimate(w: solution.w, v: solution.v)
+    }
+
+    /// Forgets after an actor update. With the tracked inverse and β > 0, the accumulator
+    /// rescales M, which leaves the ridge at εβ after the update — ever smaller, until round-off
+    /// along A's null directions (a softmax policy always has some) dominates w. So M is
+    /// re-inverted at the configured ε (O(N³), once per actor update): ϖ stays `.ridge(ε)`'s.
+    private mutating func forget() throws(AlgorithmError) {
+        statistics.forget()
+        guard configuration.base.lstdSolve == .trackedInverse, configuration.base.forgetting > 0 else { return }
+        do throws(NaturalGradientError) {
+            try statistics.refreshTrackedInverse(ridge: configuration.base.lstdTrackedInverseRidge)
+        } catch {
+            throw .critic(error)
+        }
     }
 
     /// Runs one episode.
@@ -62,6 +90,7 @@ public struct NACLSTD<E: Environment, P: Policy & PersistableModel>: Learner whe
         var observation = agent.reset()
         statistics.resetEpisode()
         var total = 0.0, steps = 0, updates = 0, truncated = false
+        var updatedAtLastStep = false
         var segment: OnlineSegment<Scalar>
         repeat {
             segment = try agent.collectSegment(from: &observation, rule: actor.rule)
@@ -71,6 +100,7 @@ public struct NACLSTD<E: Environment, P: Policy & PersistableModel>: Learner whe
                 total += Double(segment.rewards[i])
                 steps += 1
                 var estimate: NaturalGradientEstimate<Scalar>? = nil
+                updatedAtLastStep = false
                 if actor.needsEveryEstimate {
                     estimate = try solve()
                     latestEstimate = estimate
@@ -80,13 +110,16 @@ public struct NACLSTD<E: Environment, P: Policy & PersistableModel>: Learner whe
                     if let estimate { w = estimate } else { w = try solve() }
                     latestEstimate = w
                     try agent.update(&actor, along: w.w)
-                    statistics.forget()
+                    try forget()
                     updates += 1
+                    updatedAtLastStep = true
                 }
             }
         } while !segment.endsEpisode
         truncated = segment.truncated
-        if !actor.needsEveryEstimate { latestEstimate = try solve() }
+        // The estimate at the episode's end; after an update at its last step that is the
+        // update's w (the statistics were just forgotten, and β = 0 would leave w = 0).
+        if !actor.needsEveryEstimate && !updatedAtLastStep { latestEstimate = try solve() }
         return LearnerIteration(
             completedEpisodes: [CompletedEpisode(totalReward: total, length: steps, truncated: truncated)],
             environmentSteps: steps, policyUpdates: updates,

@@ -17,6 +17,10 @@ public enum ThomasAlgorithm: String, Sendable, CaseIterable, CustomStringConvert
     public var description: String { rawValue }
 
     /// Whether the algorithm has the f(t) switch (biased f = 1 / unbiased f = γ^t).
+    /// Whether the algorithm uses the discount γ: all but Bhatnagar et al.'s Algorithm 3, whose
+    /// TD error is average-reward.
+    public var usesDiscount: Bool { self != .bhatnagar }
+
     public var hasBiasSwitch: Bool {
         switch self {
         case .nacLSTD, .enac2, .nacS, .inac: true

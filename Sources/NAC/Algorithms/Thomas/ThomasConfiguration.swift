@@ -41,9 +41,10 @@ public struct ThomasConfiguration<Scalar: NACScalar>: Sendable, Equatable {
     public var lstdSolve: LSTDSolveMethod<Scalar> = .leastSquares()
     /// ε > 0 of the Sherman–Morrison inverse M = (A + εI)⁻¹ that NAC-LSTD keeps when `lstdSolve`
     /// is `.trackedInverse`: each solve is then M b, O(N²), instead of a factorisation, O(N³) —
-    /// what makes re-solving at every step (TYPE 1) affordable. The same ϖ as `.ridge(ε)` while
-    /// β = 0; with forgetting β > 0 the ridge decays with A (ε βᵏ after k actor updates, since M
-    /// is rescaled rather than refactorised; see `LSTDQAccumulator.forget()`).
+    /// what makes re-solving at every step (TYPE 1) affordable. The same ϖ as `.ridge(ε)`: with
+    /// forgetting β > 0, M is re-inverted at ε after each actor update (O(N³), once per update;
+    /// rescaling it would leave the ridge at εβᵏ, and round-off along A's null directions would
+    /// take over w). A Sherman–Morrison breakdown is answered by one direct re-inversion.
     public var lstdTrackedInverseRidge: Scalar = 0.001
 
     public init() {}
@@ -89,6 +90,10 @@ public struct ThomasConfiguration<Scalar: NACScalar>: Sendable, Equatable {
         }
         if let n = episodesPerEstimate { try checkCount("episodesPerEstimate", n, atLeast: 1) }
         if case .ridge(let epsilon) = lstdSolve { try checkPositive("lstdSolve.ridge", epsilon) }
+        if case .leastSquares(let cutoff?) = lstdSolve, !(cutoff >= 0 && cutoff < 1) {
+            throw .invalidHyperparameter(name: "lstdSolve.leastSquares.relativeCutoff", value: Double(cutoff),
+                                         requirement: "0 ≤ relativeCutoff < 1")
+        }
         if lstdSolve == .trackedInverse { try checkPositive("lstdTrackedInverseRidge", lstdTrackedInverseRidge) }
         if let trainableParameters {
             guard !trainableParameters.isEmpty, Set(trainableParameters).count == trainableParameters.count else {

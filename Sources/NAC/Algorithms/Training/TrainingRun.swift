@@ -7,9 +7,10 @@ import Foundation
 ///   (see `LearningCurve`);
 /// - `policy.json`: the current policy (NAC model format), rewritten atomically every
 ///   `checkpointInterval` seconds and when the run ends — by budget, by reaching `stopAt`, by a
-///   `StopRequest`, or because the learner failed (then the policy the learner still holds,
-///   which a typed training error leaves as it was before the failing iteration; a policy with
-///   a non-finite parameter is never written over the last checkpoint);
+///   `StopRequest`, or because the learner failed (then the policy as it was before the failing
+///   iteration, kept by the run itself: an online learner updates θ many times within one
+///   iteration, and its θ at the failure may be what failed; a policy with a non-finite parameter
+///   is never written over the last checkpoint);
 /// - `learning_curve.svg`: the plot, written when the run ends (also after a failure).
 ///
 /// `nac train` is this with a progress line and signal handling.
@@ -109,10 +110,11 @@ public struct TrainingRun<Scalar: NACScalar> {
         let start = Date()
         var lastCheckpoint = 0.0
         func elapsed() -> Double { Date().timeIntervalSince(start) }
-        /// Writes the policy unless it is non-finite; returns whether it did.
-        func savePolicy() throws -> Bool {
+        /// Writes the policy (the learner's current one by default) unless it is non-finite;
+        /// returns whether it did.
+        func savePolicy(_ policy: SavedModel<Scalar>? = nil) throws -> Bool {
             defer { summary.policySaves = files.policySaves }
-            return try files.savePolicy(learner.currentPolicy)
+            return try files.savePolicy(policy ?? learner.currentPolicy)
         }
 
         while true {
@@ -122,10 +124,11 @@ public struct TrainingRun<Scalar: NACScalar> {
             if let stopAt, curve.episodes >= 100, let m = curve.recentMeanReturn, m >= stopAt { summary.ending = .target; break }
             if stopRequest.isRequested { summary.ending = .stopRequested; break }
             let step: LearnerIteration
+            let before = learner.currentPolicy
             do { step = try learner.iterate() } catch {
                 summary.seconds = elapsed()
                 try files.writePlot(of: summary.curve, title: title, target: referenceReturn, seconds: summary.seconds)
-                let saved = try savePolicy()
+                let saved = try savePolicy(before)
                 var written = [csvURL, svgURL]
                 if saved || FileManager.default.fileExists(atPath: policyURL.path) { written.append(policyURL) }
                 throw Failure(iteration: curve.iterations + 1, error: error, savedFiles: written,

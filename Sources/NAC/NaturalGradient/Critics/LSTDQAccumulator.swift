@@ -288,10 +288,17 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
     }
 
     /// Re-inverts A + ε_k I directly (O(N³), by QR on the identity) to restart Sherman–Morrison
-    /// tracking after a breakdown, or to remove accumulated round-off.
-    /// - Throws: `.trackedInverseUnavailable(nil)` when not tracking; `.singularCriticStatistics`.
-    public mutating func refreshTrackedInverse() throws(NaturalGradientError) {
-        guard let ridge = trackedInverseRidge else { throw .trackedInverseUnavailable(denominator: nil) }
+    /// tracking after a breakdown, or to remove accumulated round-off; with `ridge`, ε_k becomes
+    /// that value first (for example the initial ε again after forgetting has scaled it by β).
+    /// - Throws: `.trackedInverseUnavailable(nil)` when not tracking; `.singularCriticStatistics`;
+    ///   `.invalidHyperparameter` unless `ridge` is finite and > 0.
+    public mutating func refreshTrackedInverse(ridge newRidge: Scalar? = nil) throws(NaturalGradientError) {
+        guard trackedInverseRidge != nil else { throw .trackedInverseUnavailable(denominator: nil) }
+        if let newRidge {
+            try requirePositive("ridge", newRidge)
+            trackedInverseRidge = newRidge
+        }
+        let ridge = trackedInverseRidge!
         applyPending()
         var shifted = appliedStatistics
         shifted.addToDiagonal(ridge)
@@ -410,14 +417,16 @@ public struct LSTDQAccumulator<Scalar: NACScalar>: Sendable {
         return inverse.inverse
     }
 
-    private static func map(_ error: LinearAlgebraError) -> NaturalGradientError {
+    /// A linear-algebra failure of a critic's solve as the critic error that says what happened
+    /// (`statistics` names the matrix in a non-finite report).
+    static func map(_ error: LinearAlgebraError, statistics: String = "LSTD statistics") -> NaturalGradientError {
         switch error {
         case .rankDeficient(let column), .notPositiveDefinite(let column):
             .singularCriticStatistics(column: column)
         case .noConvergence(let routine, let count):
             .noConvergence(routine: routine, count: count)
         case .nonFiniteInput(let argument, let row, _):
-            .nonFiniteInput(argument: "LSTD statistics (\(argument))", index: row)
+            .nonFiniteInput(argument: "\(statistics) (\(argument))", index: row)
         case .invalidArgument(let name, let value, let requirement):
             .invalidHyperparameter(name: name, value: value, requirement: requirement)
         }
