@@ -11,8 +11,8 @@ struct Train: ParsableCommand {
         ENV is a built-in environment (\(EnvironmentRegistry.names.joined(separator: ", "))). \
         ALGORITHM is a registered learner:
         \(LearnerRegistry.entries(Double.self).map { entry in
-            "  \(entry.name): \(entry.summary) [" + LearnerOption.allCases.filter(entry.options.contains).map(\.description)
-                .joined(separator: ", ") + "]"
+            let options = LearnerOption.allCases.filter(entry.options.contains).map(\.description)
+            return "  \(entry.name): \(entry.summary) [" + (options.isEmpty ? "no algorithm options" : options.joined(separator: ", ")) + "]"
         }.joined(separator: "\n"))
 
         An algorithm option in brackets applies to that algorithm only; giving it to another one is an error.
@@ -24,7 +24,7 @@ struct Train: ParsableCommand {
         then the learner's diagnostics, appended as episodes end), learning_curve.svg and policy.json \
         (NAC model format; run it with nac evaluate), saved every --checkpoint-seconds and at the end. \
         Ctrl-C (or SIGTERM) stops after the current iteration and saves everything (exit status 130); \
-        if the learner fails, the curve, the plot and the last finite policy are saved before the error.
+        if the learner fails, the curve, the plot and the policy from before the failing iteration are saved before the error.
 
         Example: swift run -c release nac train cartpole
         """)
@@ -41,9 +41,9 @@ struct Train: ParsableCommand {
     @Option(help: "Hidden layer widths of the policy, comma-separated (default 32).") var hidden: String?
     @Option(help: "Discount γ in [0, 1] (default 0.99).") var gamma: Double?
     @Option(help: "GAE λ in [0, 1] (default 0.95).") var lambda: Double?
-    @Option(name: .customLong("batch-size"), help: "Environment steps per iteration (default: npg 1024, npg-replay 512).") var batchSize: Int?
+    @Option(name: .customLong("batch-size"), help: "Environment steps per iteration, rounded up to a multiple of --copies (default: 128 per copy for npg, 1024 with 8 copies; 64 per copy for npg-replay, 512).") var batchSize: Int?
     @Option(help: "KL trust region δ (default: npg 0.02, npg-replay 0.01).") var kl: Double?
-    @Option(help: "Environment copies stepped together (default 8).") var copies: Int?
+    @Option(help: "Environment copies stepped together (default 8; without --batch-size the batch scales with them).") var copies: Int?
     @Option(help: "Scalar type: float32 or float64.") var dtype: String = "float64"
     @Option(help: "BLAS threads (default 1: the batches are small, and extra threads only spin).") var threads: Int = 1
     @Option(name: .customLong("checkpoint-seconds"), help: "Seconds between saves of policy.json during training (0: every iteration).")
