@@ -33,10 +33,12 @@ struct Train: ParsableCommand {
     @Option(help: "The learning algorithm (default npg).") var algorithm: String = "npg"
     @Option(help: "biased (f(t) = 1) or unbiased (f(t) = γ^t): for the Thomas (2014) algorithms.") var bias: String?
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Environment-step budget (default 150000 unless --episodes is given).") var steps: Int?
-    @Option(help: "Episode budget.") var episodes: Int?
-    @Option(name: .customLong("stop-at"), help: "Stop when the mean return of the last 100 episodes reaches this value.") var stopAt: Double?
-    @Option(help: "Output directory.") var out: String?
+    @Option(help: "Environment-step budget (default 150000 unless --episodes is given), checked after each iteration (npg: 1024 steps by default).") var steps: Int?
+    @Option(help: "Episode budget, checked after each iteration.") var episodes: Int?
+    @Option(name: .customLong("stop-at"), parsing: .unconditional,
+            help: "Stop when the mean return of the last 100 episodes reaches this value (negative values too: --stop-at -200).") var stopAt: Double?
+    @Option(help: "Output directory (default runs/ENV-ALGORITHM-seedSEED, or the first free runs/…-2, -3, … when it holds a run).") var out: String?
+    @Flag(help: "Replace the run already in --out (or in the default directory) instead of refusing (or choosing a fresh one).") var overwrite = false
     @Option(help: "Policy kind: categorical, gaussian, state-dependent-gaussian (default: by action space).") var policy: String?
     @Option(help: "Hidden layer widths of the policy, comma-separated (default 32).") var hidden: String?
     @Option(help: "Discount γ in [0, 1] (default 0.99).") var gamma: Double?
@@ -126,9 +128,9 @@ struct Train: ParsableCommand {
     }
 
     static func duration(_ s: Double) -> String {
-        if !s.isFinite { return "?" }
+        guard s.isFinite, s < 1e9 else { return "?" }
         if s < 60 { return String(format: "%.0f s", s) }
-        return String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)
+        return "\(Int(s) / 60) min " + String(format: "%02d s", Int(s) % 60)
     }
 
     func train<S: NACScalar>(_: S.Type) throws {
@@ -139,7 +141,20 @@ struct Train: ParsableCommand {
             throw CommandError("\(error)")
         }
         let canonical = EnvironmentRegistry.canonicalName(environment)!
-        let directory = URL(fileURLWithPath: out ?? "runs/\(canonical)-\(entry.name)-seed\(seed)")
+        // Never replace an earlier run's files unasked: a given --out that holds one is refused,
+        // the default directory moves on to the first free runs/…-2, -3, ….
+        let directory: URL
+        if let out {
+            directory = URL(fileURLWithPath: out)
+            if !overwrite && TrainingFiles.holdsRun(directory) {
+                throw CommandError("\(directory.path) already holds a run (learning_curve.csv, learning_curve.svg or policy.json); "
+                                   + "pass --overwrite to replace it, or choose another --out")
+            }
+        } else {
+            let base = URL(fileURLWithPath: "runs/\(canonical)-\(entry.name)-seed\(seed)")
+            directory = overwrite ? base : TrainingFiles.freshDirectory(base: base)
+            if directory != base { Self.note("nac train: \(base.path) holds an earlier run; writing \(directory.path) instead (--overwrite replaces it)") }
+        }
         let stepBudget = episodes == nil ? (steps ?? 150_000) : nil
         let stop = StopRequest()
         var run = TrainingRun(learner: learner, directory: directory, title: "\(canonical) — \(entry.name), seed \(seed)",
@@ -164,7 +179,7 @@ struct Train: ParsableCommand {
             lastPrint = t
             let rate = Double(curve.totalSteps) / max(t, 1e-9)
             var left = Double.nan
-            if let stepBudget { left = Double(stepBudget - curve.totalSteps) / max(rate, 1e-9) }
+            if let stepBudget, curve.totalSteps > 0 { left = Double(stepBudget - curve.totalSteps) / rate }
             else if let episodes, curve.episodes > 0 { left = Double(episodes - curve.episodes) * t / Double(curve.episodes) }
             let mean = curve.recentMeanReturn.map { String(format: "%.1f", $0) } ?? "–"
             let line = "episode \(curve.episodes) | steps \(Self.grouped(curve.totalSteps)) | mean return (last 100) \(mean)"
@@ -181,6 +196,10 @@ struct Train: ParsableCommand {
                                + "saved " + failure.savedFiles.map(\.path).joined(separator: ", ")
                                + (failure.savedPolicyAtFailure ? " (the policy as it was before the failing iteration)"
                                                                : " (the policy had non-finite parameters: policy.json, if present, is the last checkpoint)"))
+        } catch let error as PersistenceError {
+            throw CommandError("cannot write the run's files in \(directory.path): \(error)")
+        } catch {
+            throw CommandError("cannot write the run's files in \(directory.path): \((error as NSError).localizedDescription)")
         }
         progress(summary.curve, summary.seconds, final: true)
         let curve = summary.curve

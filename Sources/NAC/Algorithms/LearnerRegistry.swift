@@ -58,8 +58,10 @@ public struct LearnerSpecification: Sendable, Equatable {
     /// The largest batch size accepted (2³¹ − 1 transitions per iteration), so that the steps per
     /// copy and the batch the copies collect stay far from integer overflow.
     public static let largestBatchSize = Int(Int32.max)
-    /// The most environment copies accepted (each is a live environment).
-    public static let mostCopies = 1 << 16
+    /// The most environment copies accepted: each is a live environment, and without a batch
+    /// size each adds its steps per copy (128 for npg) to every iteration's batch — 8,192 copies
+    /// would already collect a million transitions per iteration.
+    public static let mostCopies = 4096
 
     /// Checks the fields that do not depend on the algorithm (ranges of γ, λ, counts, widths).
     /// - Throws: `TrainingError.invalidHyperparameter`.

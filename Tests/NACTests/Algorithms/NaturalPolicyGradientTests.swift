@@ -131,8 +131,8 @@ import Testing
                                                             requirement: "must be at most 2147483647")) {
             _ = try LearnerRegistry.make("npg", specification: .init(environment: "cartpole", batchSize: .max), as: Double.self)
         }
-        #expect(throws: TrainingError.invalidHyperparameter(name: "copies", value: "65537", requirement: "must be at most 65536")) {
-            try LearnerSpecification(environment: "cartpole", copies: 65_537).validate()
+        #expect(throws: TrainingError.invalidHyperparameter(name: "copies", value: "4097", requirement: "must be at most 4096")) {
+            try LearnerSpecification(environment: "cartpole", copies: 4097).validate()
         }
         // Steps per copy: ⌈B / N⌉, also at the largest batch.
         let largest = LearnerSpecification(environment: "cartpole", batchSize: LearnerSpecification.largestBatchSize, copies: 3)

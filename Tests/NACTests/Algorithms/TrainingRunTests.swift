@@ -18,6 +18,8 @@ import Testing
         var episodeReturn = 5.0
         var failAt: Int?
         var poisonBeforeFailing = false
+        /// The first iteration that reports diagnostics (as a learner with no estimate yet).
+        var diagnosticsFrom = 1
         var onIterate: @Sendable (Int) -> Void = { _ in }
         private(set) var iterations = 0
 
@@ -31,7 +33,7 @@ import Testing
             policy.parameters = policy.parameters.map { $0 + 1 }
             let episodes = (0..<episodesPerIteration).map { _ in CompletedEpisode(totalReward: episodeReturn, length: 10, truncated: false) }
             return LearnerIteration(completedEpisodes: episodes, environmentSteps: 10 * episodesPerIteration, policyUpdates: 1,
-                                    diagnostics: ["iteration": Double(iterations)])
+                                    diagnostics: iterations >= diagnosticsFrom ? ["iteration": Double(iterations)] : [:])
         }
         var currentPolicy: SavedModel<Double> { policy.savedModel }
     }
@@ -183,6 +185,39 @@ import Testing
             #expect(failure.description.contains("non-finite parameters and was not saved"))
         }
         #expect(try Self.savedParameters(run.policyURL) == Self.moved(initial, 2))
+    }
+
+    /// A learner that reports diagnostics only from its third iteration: the CSV is rewritten once
+    /// with the diagnostic column, so every line has the header's fields (earlier rows empty).
+    @Test func diagnosticsThatAppearLateStillMatchTheHeader() throws {
+        var learner = ScriptedLearner()
+        learner.diagnosticsFrom = 3
+        let dir = Self.directory("late")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var run = TrainingRun(learner: learner, directory: dir, title: "t", stepBudget: 100)
+        _ = try run.run()
+        let lines = try Self.csvLines(run.csvURL)
+        #expect(lines.count == 11)
+        #expect(lines[0] == "episode,steps,return,mean_return,length,truncated,iteration,seconds,iteration")
+        for line in lines { #expect(line.split(separator: ",", omittingEmptySubsequences: false).count == 9, "\(line)") }
+        #expect(lines[1].hasSuffix(",") && lines[4].hasSuffix(",") && lines[5].hasSuffix(",3") && lines[10].hasSuffix(",5"))
+    }
+
+    /// `nac train` never replaces an earlier run unasked: `holdsRun` sees any of its files, and
+    /// the default directory moves on to `base-2`, `base-3`, ….
+    @Test func freshDirectoriesSkipEarlierRuns() throws {
+        let root = Self.directory("fresh")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let base = root.appendingPathComponent("cartpole-npg-seed0")
+        #expect(!TrainingFiles.holdsRun(base) && TrainingFiles.freshDirectory(base: base) == base)
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        #expect(!TrainingFiles.holdsRun(base))   // an empty directory holds no run
+        try Data("x".utf8).write(to: TrainingFiles.policyURL(in: base))
+        #expect(TrainingFiles.holdsRun(base))
+        let second = TrainingFiles.freshDirectory(base: base)
+        #expect(second.lastPathComponent == "cartpole-npg-seed0-2")
+        _ = try TrainingFiles(directory: second)   // creates learning_curve.csv
+        #expect(TrainingFiles.freshDirectory(base: base).lastPathComponent == "cartpole-npg-seed0-3")
     }
 
     @Test func aRealLearnerRunsToItsBudget() throws {

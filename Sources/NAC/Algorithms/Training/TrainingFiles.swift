@@ -15,6 +15,26 @@ public final class TrainingFiles {
     public private(set) var policySaves = 0
     private let csv: FileHandle
     private var headerWritten = false
+    /// The header line written, to notice when the curve's columns grow.
+    private var writtenHeader = ""
+
+    /// Whether `directory` holds any of a run's files (`nac train` refuses to overwrite them
+    /// unless asked to).
+    public static func holdsRun(_ directory: URL) -> Bool {
+        [csvURL(in: directory), svgURL(in: directory), policyURL(in: directory)]
+            .contains { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// `base` if it holds no run, else the first of `base-2`, `base-3`, … that does not.
+    public static func freshDirectory(base: URL) -> URL {
+        guard holdsRun(base) else { return base }
+        var k = 2
+        while true {
+            let candidate = base.deletingLastPathComponent().appendingPathComponent("\(base.lastPathComponent)-\(k)")
+            if !holdsRun(candidate) { return candidate }
+            k += 1
+        }
+    }
 
     /// Creates `directory` if needed and an empty `learning_curve.csv` (replacing an earlier one).
     /// - Throws: `PersistenceError.fileUnwritable`, or the file system's error.
@@ -31,9 +51,25 @@ public final class TrainingFiles {
     deinit { try? csv.close() }
 
     /// Appends `rows` (what `curve.record` just added), preceded the first time by the header.
+    /// When the curve's diagnostic columns appeared after the header was written (a learner
+    /// that reports diagnostics only once it has an estimate), the file is rewritten once with
+    /// the full header, the earlier rows getting empty cells, so every line has the header's
+    /// columns.
     public func append(_ rows: ArraySlice<LearningCurve.Row>, of curve: LearningCurve) {
         guard !rows.isEmpty else { return }
+        if headerWritten && curve.csvHeader != writtenHeader {
+            do {
+                try csv.truncate(atOffset: 0)
+                try csv.seek(toOffset: 0)
+            } catch {
+                // Keep appending: a ragged file is better than none.
+            }
+            csv.write(Data(curve.csvText().utf8))
+            writtenHeader = curve.csvHeader
+            return
+        }
         var text = headerWritten ? "" : curve.csvHeader + "\n"
+        if !headerWritten { writtenHeader = curve.csvHeader }
         headerWritten = true
         for row in rows { text += curve.csvLine(row) + "\n" }
         csv.write(Data(text.utf8))
@@ -54,6 +90,7 @@ public final class TrainingFiles {
     public func writePlot(of curve: LearningCurve, title: String, target: Double?, seconds: Double) throws {
         if !headerWritten {
             csv.write(Data((curve.csvHeader + "\n").utf8))
+            writtenHeader = curve.csvHeader
             headerWritten = true
         }
         var plot = curve.svgPlot(title: title, target: target)
