@@ -27,8 +27,11 @@ struct Paper: ParsableCommand {
             configuration.episodes = episodes
             configuration.seed = seed
             FileHandle.standardError.write(Data("running \(configuration.discounts.count) discounts × \(configuration.stepSizes.count) step sizes × 3 methods…\n".utf8))
+            // The output folder first, so that a bad path fails before the computation, not after.
+            do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
+                throw CommandError("cannot create the output folder \(output): \((error as NSError).localizedDescription)")
+            }
             let table = try ThomasFigure1.run(configuration)
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             let folder = URL(fileURLWithPath: output)
             try table.csv.write(to: folder.appendingPathComponent("results.csv"), atomically: true, encoding: .utf8)
             try table.plot(stepSize: 0.001).svg().write(to: folder.appendingPathComponent("figure1.svg"),

@@ -36,11 +36,19 @@ struct Scores: ParsableCommand {
         guard ScalarType(rawValue: dtype) != nil else { throw ValidationError("--dtype must be float32 or float64, got '\(dtype)'") }
         if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1, got \(chunkSize)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        if batch.hasSuffix(".npy") && actions == nil {
+        if batch.lowercased().hasSuffix(".npy") && actions == nil {
             throw ValidationError("BATCH '\(batch)' is a .npy file of observations: give the actions with --actions FILE.npy")
         }
-        if !batch.hasSuffix(".npy") && actions != nil {
+        if !batch.lowercased().hasSuffix(".npy") && actions != nil {
             throw ValidationError("--actions is only used when BATCH is a .npy file of observations")
+        }
+        // Each output its own file: the same path twice would silently keep only the last one.
+        let outputs = [("--out", out), ("--log-probs", logProbs), ("--parameters", parameters)]
+            .compactMap { name, path in path.map { (name, URL(fileURLWithPath: $0).standardizedFileURL.path) } }
+        for (i, a) in outputs.enumerated() {
+            for b in outputs[(i + 1)...] where a.1 == b.1 {
+                throw ValidationError("\(a.0) and \(b.0) name the same file '\(a.1)': give each output its own path")
+            }
         }
     }
 
@@ -60,7 +68,7 @@ struct Scores: ParsableCommand {
             throw CommandError("policy \(policy) holds a \(model.kindName), not a policy")
         }
         let data: PolicyBatch<S>
-        if batch.hasSuffix(".npy"), let actions {
+        if batch.lowercased().hasSuffix(".npy"), let actions {
             do {
                 let obs = try NumPyArray(contentsOf: URL(fileURLWithPath: batch))
                 let act = try NumPyArray(contentsOf: URL(fileURLWithPath: actions))
@@ -82,8 +90,9 @@ struct Scores: ParsableCommand {
             if let logProbs { try NumPyArray(logProbabilities).write(to: URL(fileURLWithPath: logProbs)) }
             if let parameters { try NumPyArray(policyModel.parameters).write(to: URL(fileURLWithPath: parameters)) }
         } catch { throw CommandError("\(error)") }
-        var message = "nac scores: \(model.kindName), B = \(psi.rows), P = \(psi.columns), \(dtype): wrote \(out)"
-        if let logProbs { message += " and \(logProbs)" }
+        let written = [out] + [logProbs, parameters].compactMap { $0 }
+        let message = "nac scores: \(model.kindName), B = \(psi.rows), P = \(psi.columns), \(dtype): wrote "
+            + written.joined(separator: ", ")
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

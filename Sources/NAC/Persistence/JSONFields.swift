@@ -37,11 +37,18 @@ struct JSONFields {
         return b
     }
 
+    /// An integer field: a JSON number with an integral value, however it is written (`1`, `1.0`,
+    /// `1e3` — NumPy's `tolist()` of a float array writes `1.0`), up to 2⁵³ in magnitude when it
+    /// has a fraction or an exponent.
     static func integer(_ v: JSONValue, field: String) throws(PersistenceError) -> Int {
-        guard case .number(let token) = v, let i = Int(token) else {
-            throw .wrongType(field: field, expected: "an integer", found: v.typeName == "a number" ? "a non-integer number" : v.typeName)
+        guard case .number(let token) = v else {
+            throw .wrongType(field: field, expected: "an integer", found: v.typeName)
         }
-        return i
+        if let i = Int(token) { return i }
+        guard let d = Double(token), d == d.rounded(), abs(d) <= 9_007_199_254_740_992 else {
+            throw .wrongType(field: field, expected: "an integer", found: "a non-integer number")
+        }
+        return Int(d)
     }
 
     func int(_ key: String) throws(PersistenceError) -> Int { try Self.integer(try value(key), field: field(key)) }

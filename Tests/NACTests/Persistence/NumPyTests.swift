@@ -82,5 +82,15 @@ import Testing
         let n = try PolicyBatch<Double>(observations: NumPyArray(Matrix<Double>([[1, 2]])), actions: NumPyArray([Float(1)]),
                                         actionSpace: .discrete(count: 2))
         #expect(n.actions == .discrete([1]))
+        // Integral actions written as floats (NumPy's tolist() of a float array), or with an
+        // exponent, are integers; a fraction is not.
+        let floats = #"{"observations": [[1, 2], [3, 4], [5, 6]], "actions": [1.0, 0.0, 1e0]}"#
+        #expect(try PolicyBatch<Double>(jsonBytes: Array(floats.utf8), actionSpace: .discrete(count: 2)).actions == .discrete([1, 0, 1]))
+        #expect(throws: PersistenceError.wrongType(field: "actions[0]", expected: "an integer", found: "a non-integer number")) {
+            try PolicyBatch<Double>(jsonBytes: Array(#"{"observations": [[1, 2]], "actions": [0.5]}"#.utf8), actionSpace: .discrete(count: 2))
+        }
+        #expect(throws: PersistenceError.wrongType(field: "actions[0]", expected: "an integer", found: "a non-integer number")) {
+            try PolicyBatch<Double>(jsonBytes: Array(#"{"observations": [[1, 2]], "actions": [1e300]}"#.utf8), actionSpace: .discrete(count: 2))
+        }
     }
 }
