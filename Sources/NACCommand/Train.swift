@@ -33,22 +33,22 @@ struct Train: ParsableCommand {
     @Option(help: "The learning algorithm (default npg).") var algorithm: String = "npg"
     @Option(help: "biased (f(t) = 1) or unbiased (f(t) = γ^t): for the Thomas (2014) algorithms.") var bias: String?
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Environment-step budget (default 150000 unless --episodes is given), checked after each iteration (npg: 1024 steps by default).") var steps: Int?
-    @Option(help: "Episode budget, checked after each iteration.") var episodes: Int?
+    @Option(parsing: .unconditional, help: "Environment-step budget (default 150000 unless --episodes is given), checked after each iteration (npg: 1024 steps by default).") var steps: Int?
+    @Option(parsing: .unconditional, help: "Episode budget, checked after each iteration.") var episodes: Int?
     @Option(name: .customLong("stop-at"), parsing: .unconditional,
             help: "Stop when the mean return of the last 100 episodes reaches this value (negative values too: --stop-at -200).") var stopAt: Double?
     @Option(help: "Output directory (default runs/ENV-ALGORITHM-seedSEED, or the first free runs/…-2, -3, … when it holds a run).") var out: String?
     @Flag(help: "Replace the run already in --out (or in the default directory) instead of refusing (or choosing a fresh one).") var overwrite = false
     @Option(help: "Policy kind: categorical, gaussian, state-dependent-gaussian (default: by action space).") var policy: String?
-    @Option(help: "Hidden layer widths of the policy, comma-separated (default 32).") var hidden: String?
-    @Option(help: "Discount γ in [0, 1] (default 0.99).") var gamma: Double?
-    @Option(help: "GAE λ in [0, 1] (default 0.95).") var lambda: Double?
-    @Option(name: .customLong("batch-size"), help: "Environment steps per iteration, rounded up to a multiple of --copies (default: 128 per copy for npg, 1024 with 8 copies; 64 per copy for npg-replay, 512).") var batchSize: Int?
-    @Option(help: "KL trust region δ (default: npg 0.02, npg-replay 0.01).") var kl: Double?
-    @Option(help: "Environment copies stepped together (default 8; without --batch-size the batch scales with them).") var copies: Int?
+    @Option(parsing: .unconditional, help: "Hidden layer widths of the policy, comma-separated (default 32).") var hidden: String?
+    @Option(parsing: .unconditional, help: "Discount γ in [0, 1] (default 0.99).") var gamma: Double?
+    @Option(parsing: .unconditional, help: "GAE λ in [0, 1] (default 0.95).") var lambda: Double?
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Environment steps per iteration, rounded up to a multiple of --copies (default: 128 per copy for npg, 1024 with 8 copies; 64 per copy for npg-replay, 512).") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "KL trust region δ (default: npg 0.02, npg-replay 0.01).") var kl: Double?
+    @Option(parsing: .unconditional, help: "Environment copies stepped together (default 8; without --batch-size the batch scales with them).") var copies: Int?
     @Option(help: "Scalar type: float32 or float64.") var dtype: String = "float64"
-    @Option(help: "BLAS threads (default 1: the batches are small, and extra threads only spin).") var threads: Int = 1
-    @Option(name: .customLong("checkpoint-seconds"), help: "Seconds between saves of policy.json during training (0: every iteration).")
+    @Option(parsing: .unconditional, help: "BLAS threads (default 1: the batches are small, and extra threads only spin).") var threads: Int = 1
+    @Option(name: .customLong("checkpoint-seconds"), parsing: .unconditional, help: "Seconds between saves of policy.json during training (0: every iteration).")
     var checkpointSeconds: Double = 60
     @Flag(help: "No live progress line.") var quiet = false
 
